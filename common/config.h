@@ -1,0 +1,133 @@
+/* Gateway configuration: one ini file per gateway, read by both pmip-dp and
+ * pmip-cp (each uses its part).
+ *
+ * Read in three steps (STYLE.md, "Config in three steps"):
+ *   1. parse     pmip_config_parse(): the file into plain (section, key,
+ *                value, line) entries; only ini syntax is checked here;
+ *   2. validate  pmip_config_validate(): entries into struct pmip_config,
+ *                every value and every cross-key rule checked, each broken
+ *                rule reported as "FILE:LINE: section.key: what is wrong";
+ *   3. build     done by each program from the validated struct (dp builds
+ *                its EAL arguments and ports, cp its state).
+ * docs/CONFIG.md documents every key.
+ */
+#ifndef PMIP_COMMON_CONFIG_H
+#define PMIP_COMMON_CONFIG_H
+
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "log.h"
+
+#define PMIP_CFG_MAX_PORTS 16
+#define PMIP_CFG_MAX_ADDRS 4
+#define PMIP_CFG_MAX_LCORES 128
+#define PMIP_CFG_MAX_ERRORS 32
+#define PMIP_CFG_NAME_MAX 32
+#define PMIP_CFG_DEVICE_MAX 192
+
+enum pmip_role {
+	PMIP_ROLE_NONE = 0,
+	PMIP_ROLE_MAG = 1,
+	PMIP_ROLE_LMA = 2,
+};
+
+/* What a data-plane port faces. A MAG has access ports (mobile nodes) and
+ * core ports (towards LMAs); an LMA has core ports (towards MAGs) and
+ * network ports (correspondent nodes, the Internet). */
+enum pmip_port_kind {
+	PMIP_PORT_NONE = 0,
+	PMIP_PORT_ACCESS = 1,
+	PMIP_PORT_CORE = 2,
+	PMIP_PORT_NETWORK = 3,
+};
+
+struct pmip_prefix {
+	struct in6_addr addr;
+	uint8_t len;
+};
+
+struct pmip_config_port {
+	char name[PMIP_CFG_NAME_MAX];      /* NAME of [port.NAME] */
+	char device[PMIP_CFG_DEVICE_MAX];  /* DPDK device: PCI address or vdev args */
+	enum pmip_port_kind kind;
+	struct pmip_prefix addrs[PMIP_CFG_MAX_ADDRS]; /* our global addresses on the link */
+	unsigned n_addrs;
+	unsigned mtu;                      /* IPv6 link MTU */
+	int line;                          /* first line of the section */
+};
+
+struct pmip_config_dp {
+	char lcores[128];          /* EAL -l list; the first is the main lcore */
+	unsigned lcore_ids[PMIP_CFG_MAX_LCORES];
+	unsigned n_lcores;         /* main + workers */
+	unsigned memory_mb;        /* EAL -m */
+	bool hugepages;            /* false: --no-huge (enough for af_packet) */
+	char huge_dir[PATH_MAX];   /* hugetlbfs mount, "" for EAL's default */
+	unsigned idle_sleep_us;    /* 0: busy poll; else longest sleep when idle */
+	unsigned burst;            /* packets per rx/tx burst */
+	unsigned mbufs;            /* mbufs in the packet pool */
+	unsigned ring_size;        /* slots in each shared-memory ring */
+};
+
+struct pmip_config_log {
+	enum pmip_log_level level;
+	char target[PATH_MAX + 8]; /* stderr | syslog | file:/path */
+};
+
+struct pmip_config {
+	char path[PATH_MAX];
+	enum pmip_role role;
+	char name[PMIP_CFG_NAME_MAX]; /* instance name: EAL file prefix "pmip-NAME" */
+	char shm_name[64];            /* POSIX shm name of the dp<->cp segment */
+	struct pmip_config_dp dp;
+	struct pmip_config_log log;
+	struct pmip_config_port ports[PMIP_CFG_MAX_PORTS];
+	unsigned n_ports;
+};
+
+/* Step 1 output: the file as entries, in file order. */
+struct pmip_config_entry {
+	char *section;
+	char *key;
+	char *value;
+	int line;
+};
+
+struct pmip_config_raw {
+	char path[PATH_MAX];
+	struct pmip_config_entry *entries;
+	unsigned n_entries;
+	unsigned cap;
+};
+
+/* Broken rules, each a complete "FILE:LINE: section.key: problem" line. */
+struct pmip_config_errors {
+	unsigned n;          /* errors found (may exceed what is stored) */
+	char msg[PMIP_CFG_MAX_ERRORS][320];
+};
+
+int pmip_config_parse(const char *path, struct pmip_config_raw *raw,
+		      struct pmip_config_errors *errs);
+/* Same, from a string; path is only used in messages. */
+int pmip_config_parse_string(const char *text, const char *path, struct pmip_config_raw *raw,
+			     struct pmip_config_errors *errs);
+void pmip_config_raw_free(struct pmip_config_raw *raw);
+
+int pmip_config_validate(const struct pmip_config_raw *raw, struct pmip_config *cfg,
+			 struct pmip_config_errors *errs);
+
+/* parse + validate. Returns 0, or -1 with errs filled. */
+int pmip_config_load(const char *path, struct pmip_config *cfg, struct pmip_config_errors *errs);
+/* Print every error to stderr, one per line. */
+void pmip_config_errors_print(const struct pmip_config_errors *errs);
+
+const char *pmip_role_name(enum pmip_role role);
+const char *pmip_port_kind_name(enum pmip_port_kind kind);
+
+/* The port with that name, or -1. */
+int pmip_config_port_index(const struct pmip_config *cfg, const char *name);
+
+#endif

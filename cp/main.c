@@ -1,0 +1,168 @@
+/* pmip-cp: the control-plane daemon of a PMIPv6 gateway (MAG or LMA).
+ *
+ *   pmip-cp --config FILE         run
+ *   pmip-cp --check-config FILE   validate FILE and exit
+ *
+ * An ordinary Linux process (no EAL): one epoll loop with timers. It finds
+ * the shared-memory segment of the pmip-dp of the same ini file, answers
+ * what dp punts and sends through the tx ring. It survives dp restarts
+ * (reattaches and re-pushes state) and dp keeps forwarding when cp dies.
+ * SIGUSR1 logs the counters; SIGINT/SIGTERM stop it.
+ */
+#define LOG_MODULE "main"
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "dp_link.h"
+#include "echo.h"
+#include "evloop.h"
+#include "log.h"
+
+struct cp_ctx {
+	const struct pmip_config *cfg;
+	struct evloop *loop;
+	struct dp_link link;
+	struct cp_echo_stats echo;
+	uint64_t punt_unhandled;  /* punt reasons cp has no handler for */
+};
+
+static void on_ready(struct dp_link *link, void *arg)
+{
+	(void)link;
+	(void)arg;
+	/* dp starts empty after every (re)start: this is where cp pushes its
+	 * state. The skeleton holds none yet (bindings and SAs come later). */
+	pmip_info("data plane ready");
+}
+
+static void on_lost(struct dp_link *link, void *arg)
+{
+	(void)link;
+	(void)arg;
+	pmip_warn("data plane lost; waiting for pmip-dp to come back");
+}
+
+static void on_punt(struct dp_link *link, const struct pmip_pkt_msg *pkt, void *arg)
+{
+	struct cp_ctx *cp = arg;
+	switch (pkt->reason) {
+	case PMIP_PUNT_ECHO_REQUEST:
+		cp_echo_input(link, pkt, &cp->echo);
+		return;
+	default:
+		cp->punt_unhandled++;
+		pmip_dbg("no handler for punt reason %u (%s)", pkt->reason,
+			 pmip_punt_reason_name(pkt->reason));
+		return;
+	}
+}
+
+static void log_stats(const struct cp_ctx *cp)
+{
+	dp_link_log_stats(&cp->link);
+	pmip_info("echo requests %lu replies %lu invalid %lu not_sent %lu; punt_unhandled %lu",
+		  cp->echo.requests, cp->echo.replies, cp->echo.invalid, cp->echo.not_sent,
+		  cp->punt_unhandled);
+}
+
+static void on_signal(struct evloop *loop, int signo, void *arg)
+{
+	struct cp_ctx *cp = arg;
+	if (signo == SIGUSR1) {
+		log_stats(cp);
+		return;
+	}
+	pmip_notice("signal %d: stopping", signo);
+	evloop_stop(loop);
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: pmip-cp --config FILE\n"
+		     "       pmip-cp --check-config FILE\n");
+}
+
+int main(int argc, char **argv)
+{
+	static struct pmip_config cfg;
+	static struct cp_ctx cp;
+	struct pmip_config_errors errs;
+	const char *config_path = NULL;
+	bool check_only = false;
+
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int o;
+	while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'C':
+			config_path = optarg;
+			check_only = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (config_path == NULL || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (pmip_config_load(config_path, &cfg, &errs) != 0) {
+		pmip_config_errors_print(&errs);
+		fprintf(stderr, "pmip-cp: %s: configuration rejected, nothing started\n",
+			config_path);
+		return 1;
+	}
+	if (check_only) {
+		printf("%s: configuration OK: %s %s, shm %s\n", config_path,
+		       pmip_role_name(cfg.role), cfg.name, cfg.shm_name);
+		return 0;
+	}
+	if (pmip_log_open("pmip-cp", cfg.log.level, cfg.log.target) != 0) {
+		fprintf(stderr, "pmip-cp: cannot open log target %s\n", cfg.log.target);
+		return 1;
+	}
+	cp.cfg = &cfg;
+	cp.loop = evloop_create();
+	if (cp.loop == NULL) {
+		pmip_err("cannot create the event loop");
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (evloop_signal_add(cp.loop, SIGINT, on_signal, &cp) != 0 ||
+	    evloop_signal_add(cp.loop, SIGTERM, on_signal, &cp) != 0 ||
+	    evloop_signal_add(cp.loop, SIGUSR1, on_signal, &cp) != 0) {
+		pmip_err("cannot set up signal handling");
+		return 1;
+	}
+	struct dp_link_handlers h = {
+		.on_ready = on_ready, .on_lost = on_lost, .on_punt = on_punt, .arg = &cp,
+	};
+	if (dp_link_init(&cp.link, cp.loop, cfg.shm_name, &h) != 0) {
+		pmip_err("cannot start the dp link");
+		return 1;
+	}
+	pmip_notice("%s %s control plane running (shm %s)", pmip_role_name(cfg.role), cfg.name,
+		    cfg.shm_name);
+	int rc = evloop_run(cp.loop);
+	log_stats(&cp);
+	dp_link_close(&cp.link);
+	evloop_destroy(cp.loop);
+	pmip_log_close();
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,98 @@
+/* pmipctl: show a running gateway's counters.
+ *
+ *   pmipctl -c FILE info|ports|drops|rings    one /pmip/ telemetry command
+ *   pmipctl -c FILE raw /ethdev/stats,0       any DPDK telemetry command
+ *
+ * Talks to pmip-dp's DPDK telemetry socket (RTE telemetry v2, a SOCK_SEQPACKET
+ * unix socket in dp's runtime directory, found from the ini's gateway name)
+ * and prints the JSON answer on one line, so scripts can parse it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#define REPLY_MAX (64 * 1024)
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: pmipctl -c FILE info|ports|drops|rings\n"
+			"       pmipctl -c FILE raw COMMAND\n");
+	return 2;
+}
+
+static int query(const char *sock_path, const char *cmd)
+{
+	static char buf[REPLY_MAX];
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	if (fd < 0) {
+		perror("pmipctl: socket");
+		return 1;
+	}
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	if (strlen(sock_path) >= sizeof(sun.sun_path)) {
+		fprintf(stderr, "pmipctl: socket path too long: %s\n", sock_path);
+		close(fd);
+		return 1;
+	}
+	memcpy(sun.sun_path, sock_path, strlen(sock_path) + 1);
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		fprintf(stderr, "pmipctl: cannot connect to %s: %s (is pmip-dp running?)\n",
+			sock_path, strerror(errno));
+		close(fd);
+		return 1;
+	}
+	/* The server greets with its version and limits first. */
+	if (read(fd, buf, sizeof(buf) - 1) <= 0 || write(fd, cmd, strlen(cmd)) < 0) {
+		fprintf(stderr, "pmipctl: telemetry exchange failed: %s\n", strerror(errno));
+		close(fd);
+		return 1;
+	}
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0) {
+		fprintf(stderr, "pmipctl: no answer to %s\n", cmd);
+		return 1;
+	}
+	buf[n] = '\0';
+	printf("%s\n", buf);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct pmip_config cfg;
+	struct pmip_config_errors errs;
+	if (argc < 4 || strcmp(argv[1], "-c") != 0)
+		return usage();
+	if (pmip_config_load(argv[2], &cfg, &errs) != 0) {
+		pmip_config_errors_print(&errs);
+		return 1;
+	}
+	char cmd[256];
+	const char *verb = argv[3];
+	if (strcmp(verb, "raw") == 0) {
+		if (argc != 5)
+			return usage();
+		snprintf(cmd, sizeof(cmd), "%s", argv[4]);
+	} else if (argc == 4 && (strcmp(verb, "info") == 0 || strcmp(verb, "ports") == 0 ||
+				 strcmp(verb, "drops") == 0 || strcmp(verb, "rings") == 0)) {
+		snprintf(cmd, sizeof(cmd), "/pmip/%s", verb);
+	} else {
+		return usage();
+	}
+	/* Same place EAL puts it: /var/run/dpdk/<prefix> for root, else
+	 * $XDG_RUNTIME_DIR/dpdk/<prefix>. */
+	char path[PATH_MAX];
+	const char *base = "/var/run";
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	if (getuid() != 0 && xdg != NULL)
+		base = xdg;
+	snprintf(path, sizeof(path), "%s/dpdk/pmip-%s/dpdk_telemetry.v2", base, cfg.name);
+	return query(path, cmd);
+}

@@ -1,0 +1,126 @@
+/* Main lcore: drains the ctl ring (cp -> dp), answers on the evt ring, beats
+ * the segment heartbeat and watches cp come and go. The only writer of the
+ * data-plane tables: ctl handlers that change tables run here, never on a
+ * worker. Sleeps 1 ms when there is nothing to do: control latency, not
+ * packet latency. */
+#define LOG_MODULE "control"
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "dp.h"
+#include "log.h"
+#include "msg.h"
+
+#define CTL_BURST 32
+#define MAIN_IDLE_NS 1000000L
+#define CP_CHECK_NS 1000000000ULL
+
+static void evt_send(struct pmip_evt_msg *e)
+{
+	e->generation = dp.shm.hdr->generation;
+	if (rte_ring_mp_enqueue_elem(dp.shm.ring[PMIP_RING_EVT], e, sizeof(*e)) != 0)
+		__atomic_fetch_add(&dp.evt_ring_full, 1, __ATOMIC_RELAXED);
+}
+
+static void ctl_reject(const struct pmip_ctl_msg *m, enum pmip_ctl_reject_reason reason)
+{
+	struct pmip_evt_msg e = { .type = PMIP_EVT_CTL_REJECT, .seq = m->seq };
+	e.u.reject.ctl_type = m->type;
+	e.u.reject.reason = (uint16_t)reason;
+	__atomic_fetch_add(&dp.ctl_rejected, 1, __ATOMIC_RELAXED);
+	pmip_warn("rejected ctl message type %u (%s) seq %u: reason %u", m->type,
+		  pmip_ctl_type_name(m->type), m->seq, reason);
+	evt_send(&e);
+}
+
+static void ctl_hello(const struct pmip_ctl_msg *m)
+{
+	pmip_notice("hello from pmip-cp pid %d", m->u.hello.cp_pid);
+	struct pmip_evt_msg e = { .type = PMIP_EVT_HELLO_ACK, .seq = m->seq };
+	e.u.hello_ack.generation = dp.shm.hdr->generation;
+	e.u.hello_ack.dp_pid = (int32_t)getpid();
+	e.u.hello_ack.n_ports = (uint16_t)dp.n_ports;
+	e.u.hello_ack.n_workers = (uint16_t)dp.n_workers;
+	evt_send(&e);
+	for (unsigned i = 0; i < dp.n_ports; i++) {
+		const struct dp_port *p = &dp.ports[i];
+		struct pmip_evt_msg pi = { .type = PMIP_EVT_PORT_INFO, .seq = m->seq };
+		pi.u.port_info.port = p->index;
+		pi.u.port_info.dpdk_port_id = p->port_id;
+		pi.u.port_info.kind = (uint8_t)p->kind;
+		pi.u.port_info.link_up = p->link_up;
+		memcpy(pi.u.port_info.mac, p->mac, 6);
+		pi.u.port_info.mtu = p->mtu;
+		snprintf(pi.u.port_info.name, sizeof(pi.u.port_info.name), "%s", p->name);
+		evt_send(&pi);
+	}
+}
+
+static void ctl_apply(const struct pmip_ctl_msg *m)
+{
+	if (m->generation != dp.shm.hdr->generation) {
+		ctl_reject(m, PMIP_CTL_REJECT_STALE_GENERATION);
+		return;
+	}
+	switch (m->type) {
+	case PMIP_CTL_HELLO:
+		ctl_hello(m);
+		break;
+	default:
+		ctl_reject(m, PMIP_CTL_REJECT_UNKNOWN_TYPE);
+		return;
+	}
+	__atomic_fetch_add(&dp.ctl_msgs, 1, __ATOMIC_RELAXED);
+}
+
+/* Log cp attaching, detaching or dying: an operator wants to know why the
+ * gateway stopped answering control traffic. */
+static void watch_cp(uint64_t now_ns)
+{
+	static uint64_t next_check;
+	int32_t pid = __atomic_load_n(&dp.shm.hdr->cp_pid, __ATOMIC_ACQUIRE);
+	if (pid != dp.last_cp_pid) {
+		if (pid != 0)
+			pmip_notice("pmip-cp pid %d attached (attach #%u)", pid,
+				    dp.shm.hdr->cp_attach_count);
+		else
+			pmip_notice("pmip-cp pid %d detached", dp.last_cp_pid);
+		dp.last_cp_pid = pid;
+	}
+	if (pid != 0 && now_ns >= next_check) {
+		next_check = now_ns + CP_CHECK_NS;
+		if (kill(pid, 0) != 0 && errno == ESRCH) {
+			pmip_warn("pmip-cp pid %d is gone without detaching; forwarding continues, control packets queue on the punt ring until a cp attaches",
+				  pid);
+			__atomic_compare_exchange_n(&dp.shm.hdr->cp_pid, &pid, 0, false,
+						    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+			dp.last_cp_pid = 0;
+		}
+	}
+}
+
+void dp_main_loop(void)
+{
+	struct pmip_ctl_msg msgs[CTL_BURST];
+	struct rte_ring *ctl = dp.shm.ring[PMIP_RING_CTL];
+
+	while (!__atomic_load_n(&dp.quit, __ATOMIC_RELAXED)) {
+		unsigned n = rte_ring_sc_dequeue_burst_elem(ctl, msgs, sizeof(msgs[0]), CTL_BURST,
+							    NULL);
+		for (unsigned i = 0; i < n; i++)
+			ctl_apply(&msgs[i]);
+		pmip_shm_heartbeat(&dp.shm);
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		watch_cp((uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec);
+		if (n == 0) {
+			struct timespec ts = { .tv_sec = 0, .tv_nsec = MAIN_IDLE_NS };
+			nanosleep(&ts, NULL);
+		}
+	}
+}

@@ -1,0 +1,71 @@
+/* Data-plane counters.
+ *
+ * Every packet dp drops increments exactly one reason below (STYLE.md 5,
+ * VPP's error lists). The X-macro yields the enum, the counter names shown by
+ * telemetry (/pmip/drops) and a one-line explanation for operators.
+ *
+ * Counters are per lcore, written only by their lcore with relaxed atomic
+ * stores (plain adds on x86) and summed by the telemetry thread with relaxed
+ * loads: no locks, no shared cache lines on the packet path.
+ */
+#ifndef PMIP_DP_COUNTERS_H
+#define PMIP_DP_COUNTERS_H
+
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "config.h"
+
+#define DP_DROP_REASONS(X)                                                                     \
+	X(ETH_SHORT, "eth_short", "frame shorter than an Ethernet header")                      \
+	X(ETHERTYPE, "ethertype_unsupported", "not an IPv6 frame (IPv4, ARP, VLAN-tagged...)") \
+	X(MULTI_SEGMENT, "multi_segment", "frame spread over chained mbufs")                   \
+	X(IPV6_MALFORMED, "ipv6_malformed", "bad IPv6 version or payload length")              \
+	X(ICMP6_MALFORMED, "icmp6_malformed", "ICMPv6 to us: short, bad checksum or code")     \
+	X(ND_INVALID, "nd_invalid", "Neighbor Solicitation failing RFC 4861 7.1.1")            \
+	X(NS_TARGET_NOT_OURS, "ns_target_not_ours", "Neighbor Solicitation for another address") \
+	X(LOCAL_UNHANDLED, "local_unhandled", "addressed to us, but nothing handles that protocol") \
+	X(MCAST_IGNORED, "mcast_ignored", "multicast group dp does not listen to")             \
+	X(NO_ROUTE, "no_route", "not addressed to us, and no forwarding state for it")         \
+	X(PUNT_RING_FULL, "punt_ring_full", "control packet for cp, but the punt ring is full") \
+	X(PUNT_TOO_BIG, "punt_too_big", "control packet larger than a punt ring element")      \
+	X(TX_QUEUE_FULL, "tx_queue_full", "the port's tx queue did not take the packet")       \
+	X(TX_NO_MBUF, "tx_no_mbuf", "packet from cp, but the mbuf pool is empty")              \
+	X(TX_BAD_MESSAGE, "tx_bad_message", "packet from cp with a bad port or length")
+
+enum dp_drop_reason {
+#define DP_DROP_ENUM(code, name, help) DP_DROP_##code,
+	DP_DROP_REASONS(DP_DROP_ENUM)
+#undef DP_DROP_ENUM
+	DP_DROP_COUNT
+};
+
+extern const char *const dp_drop_names[DP_DROP_COUNT];
+extern const char *const dp_drop_help[DP_DROP_COUNT];
+
+struct dp_port_stats {
+	uint64_t rx_pkts;
+	uint64_t rx_bytes;
+	uint64_t tx_pkts;
+	uint64_t tx_bytes;
+	uint64_t punted;     /* handed to cp on the punt ring */
+	uint64_t from_cp;    /* taken from the tx ring for this port */
+	uint64_t nd_replies; /* Neighbor Advertisements dp sent itself */
+	uint64_t drops;      /* all reasons, for this port */
+};
+
+/* One per lcore (workers and main), cache aligned. */
+struct dp_lcore_stats {
+	struct dp_port_stats port[PMIP_CFG_MAX_PORTS];
+	uint64_t drop[DP_DROP_COUNT];
+	uint64_t loops;      /* loop iterations */
+	uint64_t sleeps;     /* idle sleeps taken */
+} __rte_cache_aligned;
+
+/* Single-writer increment: an atomic store so concurrent readers see whole
+ * values, without a locked read-modify-write. */
+#define DP_STAT_ADD(field, n) __atomic_store_n(&(field), (field) + (n), __ATOMIC_RELAXED)
+#define DP_STAT_READ(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
+
+#endif

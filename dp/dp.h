@@ -1,0 +1,113 @@
+/* pmip-dp: shared definitions of the data-plane process.
+ *
+ * Threads: the EAL main lcore runs dp_main_loop() (control ring, heartbeat;
+ * the only writer of tables), each worker lcore runs dp_worker_loop() (rx ->
+ * classify -> tx). Telemetry callbacks run on DPDK's telemetry thread and only
+ * read counters.
+ */
+#ifndef PMIP_DP_DP_H
+#define PMIP_DP_DP_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_mbuf.h>
+
+#include "config.h"
+#include "counters.h"
+#include "msg.h"
+#include "shm.h"
+
+#define DP_MAX_WORKERS 64
+#define DP_MAX_BURST 256
+/* packets from cp taken per loop iteration */
+#define DP_TX_RING_BURST 8
+/* our link-local + the configured global addresses */
+#define DP_PORT_MAX_ADDRS (PMIP_CFG_MAX_ADDRS + 1)
+
+struct dp_port {
+	uint16_t index;          /* position in the ini: the port number cp uses */
+	uint16_t port_id;        /* DPDK ethdev id */
+	enum pmip_port_kind kind;
+	uint8_t mac[6];
+	uint16_t mtu;
+	uint16_t n_rxq;          /* rx queues (RSS) polled by workers 0..n_rxq-1 */
+	uint16_t n_txq;          /* one tx queue per worker */
+	/* Addresses dp answers Neighbor Solicitations for, and their
+	 * solicited-node groups. [0] is the link-local address. */
+	struct in6_addr addrs[DP_PORT_MAX_ADDRS];
+	struct in6_addr snm[DP_PORT_MAX_ADDRS];
+	unsigned n_addrs;
+	bool link_up;
+	char name[PMIP_CFG_NAME_MAX];
+};
+
+struct dp_rxq {
+	uint16_t port;           /* index into dp_ctx.ports */
+	uint16_t queue;
+};
+
+struct dp_txbuf {
+	uint16_t n;
+	struct rte_mbuf *pkts[DP_MAX_BURST * 2];
+};
+
+/* Per-worker state, set up before the loop starts and touched only by its
+ * lcore (except stats, read by telemetry). */
+struct dp_worker {
+	unsigned lcore_id;
+	uint16_t index;          /* 0..n_workers-1: also its tx queue on every port */
+	uint16_t n_rxq;
+	struct dp_rxq rxq[PMIP_CFG_MAX_PORTS];
+	struct dp_txbuf txbuf[PMIP_CFG_MAX_PORTS];
+	struct pmip_pkt_msg punt_msg;  /* staging for punt ring copies */
+	struct pmip_pkt_msg tx_msgs[DP_TX_RING_BURST]; /* taken off the tx ring */
+	struct dp_lcore_stats stats;
+} __rte_cache_aligned;
+
+struct dp_ctx {
+	const struct pmip_config *cfg;
+	struct dp_port ports[PMIP_CFG_MAX_PORTS];
+	unsigned n_ports;
+	struct rte_mempool *pool;
+	struct pmip_shm shm;
+	struct dp_worker *workers;
+	unsigned n_workers;
+	unsigned burst;
+	unsigned idle_sleep_us;
+	struct dp_lcore_stats main_stats; /* main lcore: ctl/evt side */
+	uint64_t ctl_msgs;       /* ctl messages applied */
+	uint64_t ctl_rejected;   /* ctl messages rejected (reason sent on evt) */
+	uint64_t evt_ring_full;  /* events lost because evt was full */
+	int32_t last_cp_pid;     /* cp seen attached, for logging changes */
+	volatile int quit;
+};
+
+extern struct dp_ctx dp;
+
+/* worker.c */
+int dp_worker_loop(void *arg);
+/* Queue one mbuf for sending on port from worker w (flushed by the loop). */
+void dp_worker_tx(struct dp_worker *w, uint16_t port, struct rte_mbuf *m);
+void dp_worker_drop(struct dp_worker *w, uint16_t port, struct rte_mbuf *m,
+		    enum dp_drop_reason reason);
+
+/* local.c: a frame whose fate is decided here (ND, punt, or drop). */
+void dp_input(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf *m);
+
+/* control.c: main lcore */
+void dp_main_loop(void);
+
+/* port.c */
+int dp_ports_init(struct dp_ctx *ctx);
+void dp_ports_close(struct dp_ctx *ctx);
+
+/* telemetry.c */
+int dp_telemetry_register(void);
+
+/* Sum one counter over all lcores. */
+uint64_t dp_stats_sum_drop(enum dp_drop_reason r);
+
+#endif

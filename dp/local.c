@@ -1,0 +1,180 @@
+/* Frames addressed to the gateway itself, and everything not yet forwarded.
+ *
+ * dp answers Neighbor Solicitations for its own addresses here, on the
+ * worker, so that kernel hosts can reach the gateway even while cp is down
+ * (RFC 4861 7.2.4). Control packets for cp are copied onto the punt ring;
+ * the rest is dropped with a named reason. Runs on the packet path: no
+ * locks, allocation, syscalls or logging.
+ */
+#include <string.h>
+
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "dp.h"
+#include "msg.h"
+#include "net/pkt.h"
+
+static const struct in6_addr all_nodes = { .s6_addr = { 0xff, 0x02, [15] = 0x01 } };
+static const struct in6_addr all_routers = { .s6_addr = { 0xff, 0x02, [15] = 0x02 } };
+
+static inline bool addr_eq(const struct in6_addr *a, const struct in6_addr *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+static int port_addr_index(const struct dp_port *port, const struct in6_addr *a)
+{
+	for (unsigned i = 0; i < port->n_addrs; i++)
+		if (addr_eq(&port->addrs[i], a))
+			return (int)i;
+	return -1;
+}
+
+static bool port_listens(const struct dp_port *port, const struct in6_addr *group)
+{
+	if (addr_eq(group, &all_nodes) || addr_eq(group, &all_routers))
+		return true;
+	for (unsigned i = 0; i < port->n_addrs; i++)
+		if (addr_eq(&port->snm[i], group))
+			return true;
+	return false;
+}
+
+static void punt(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf *m,
+		 size_t frame_len, enum pmip_punt_reason reason)
+{
+	if (frame_len > PMIP_PKT_DATA_MAX) {
+		dp_worker_drop(w, port->index, m, DP_DROP_PUNT_TOO_BIG);
+		return;
+	}
+	struct pmip_pkt_msg *msg = &w->punt_msg;
+	msg->port = port->index;
+	msg->len = (uint16_t)frame_len;
+	msg->reason = (uint16_t)reason;
+	memcpy(msg->data, rte_pktmbuf_mtod(m, const void *), frame_len);
+	if (rte_ring_mp_enqueue_elem(dp.shm.ring[PMIP_RING_PUNT], msg, sizeof(*msg)) != 0) {
+		dp_worker_drop(w, port->index, m, DP_DROP_PUNT_RING_FULL);
+		return;
+	}
+	DP_STAT_ADD(w->stats.port[port->index].punted, 1);
+	rte_pktmbuf_free(m);
+}
+
+/* Answer a valid NS for one of our addresses with an NA built in the same
+ * mbuf (RFC 4861 7.2.4): solicited, to the sender; or, for DAD (source ::),
+ * unsolicited to all-nodes so the prober sees the address is taken. */
+static void answer_ns(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf *m,
+		      const struct pmip_eth_view *eth, const struct pmip_ipv6_view *ip,
+		      const uint8_t *icmp)
+{
+	struct pmip_nd_ns ns;
+	if (pmip_nd_ns_parse(ip, icmp, ip->payload_len, &ns) != PMIP_PKT_ERR_OK) {
+		dp_worker_drop(w, port->index, m, DP_DROP_ND_INVALID);
+		return;
+	}
+	if (port_addr_index(port, &ns.target) < 0) {
+		dp_worker_drop(w, port->index, m, DP_DROP_NS_TARGET_NOT_OURS);
+		return;
+	}
+	struct in6_addr dst;
+	uint8_t dst_mac[PMIP_ETH_ALEN];
+	uint32_t flags = PMIP_NA_FLAG_ROUTER | PMIP_NA_FLAG_OVERRIDE;
+	if (IN6_IS_ADDR_UNSPECIFIED(&ip->src)) {
+		dst = all_nodes;
+		pmip_ipv6_multicast_mac(&all_nodes, dst_mac);
+	} else {
+		dst = ip->src;
+		memcpy(dst_mac, ns.has_slla ? ns.slla : eth->src, PMIP_ETH_ALEN);
+		flags |= PMIP_NA_FLAG_SOLICITED;
+	}
+	/* Everything needed was copied out by the parsers: build in place. */
+	uint8_t *out = rte_pktmbuf_mtod(m, uint8_t *);
+	size_t room = rte_pktmbuf_data_len(m) + rte_pktmbuf_tailroom(m);
+	size_t n = pmip_nd_na_build(out, room, port->mac, dst_mac, &ns.target, &dst, &ns.target,
+				    flags);
+	if (n == 0) {
+		dp_worker_drop(w, port->index, m, DP_DROP_ND_INVALID);
+		return;
+	}
+	m->data_len = (uint16_t)n;
+	m->pkt_len = (uint32_t)n;
+	DP_STAT_ADD(w->stats.port[port->index].nd_replies, 1);
+	dp_worker_tx(w, port->index, m);
+}
+
+static void local_icmp6(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf *m,
+			const struct pmip_eth_view *eth, const struct pmip_ipv6_view *ip,
+			const uint8_t *icmp, bool unicast)
+{
+	if (ip->payload_len < 4) {
+		dp_worker_drop(w, port->index, m, DP_DROP_ICMP6_MALFORMED);
+		return;
+	}
+	switch (icmp[0]) {
+	case PMIP_ND_NEIGHBOR_SOLICIT:
+		answer_ns(w, port, m, eth, ip, icmp);
+		return;
+	case PMIP_ICMP6_ECHO_REQUEST: {
+		struct pmip_icmp6_echo echo;
+		if (!unicast) {
+			dp_worker_drop(w, port->index, m, DP_DROP_LOCAL_UNHANDLED);
+			return;
+		}
+		if (pmip_icmp6_echo_parse(ip, icmp, ip->payload_len, &echo) != PMIP_PKT_ERR_OK) {
+			dp_worker_drop(w, port->index, m, DP_DROP_ICMP6_MALFORMED);
+			return;
+		}
+		punt(w, port, m, PMIP_ETH_HLEN + PMIP_IPV6_HLEN + ip->payload_len,
+		     PMIP_PUNT_ECHO_REQUEST);
+		return;
+	}
+	default:
+		dp_worker_drop(w, port->index, m, DP_DROP_LOCAL_UNHANDLED);
+		return;
+	}
+}
+
+void dp_input(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf *m)
+{
+	if (!rte_pktmbuf_is_contiguous(m)) {
+		dp_worker_drop(w, port->index, m, DP_DROP_MULTI_SEGMENT);
+		return;
+	}
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	size_t len = rte_pktmbuf_data_len(m);
+	struct pmip_eth_view eth;
+	if (pmip_eth_parse(d, len, &eth) != PMIP_PKT_ERR_OK) {
+		dp_worker_drop(w, port->index, m, DP_DROP_ETH_SHORT);
+		return;
+	}
+	if (eth.ethertype != PMIP_ETHERTYPE_IPV6) {
+		dp_worker_drop(w, port->index, m, DP_DROP_ETHERTYPE);
+		return;
+	}
+	struct pmip_ipv6_view ip;
+	if (pmip_ipv6_parse(d + PMIP_ETH_HLEN, len - PMIP_ETH_HLEN, &ip) != PMIP_PKT_ERR_OK) {
+		dp_worker_drop(w, port->index, m, DP_DROP_IPV6_MALFORMED);
+		return;
+	}
+	bool unicast;
+	if (port_addr_index(port, &ip.dst) >= 0) {
+		unicast = true;
+	} else if (ip.dst.s6_addr[0] == 0xff) {
+		if (!port_listens(port, &ip.dst)) {
+			dp_worker_drop(w, port->index, m, DP_DROP_MCAST_IGNORED);
+			return;
+		}
+		unicast = false;
+	} else {
+		/* Forwarding comes with the binding tables; until then nothing
+		 * that is not for us has anywhere to go. */
+		dp_worker_drop(w, port->index, m, DP_DROP_NO_ROUTE);
+		return;
+	}
+	if (ip.next_header != PMIP_IPPROTO_ICMPV6) {
+		dp_worker_drop(w, port->index, m, DP_DROP_LOCAL_UNHANDLED);
+		return;
+	}
+	local_icmp6(w, port, m, &eth, &ip, d + PMIP_ETH_HLEN + PMIP_IPV6_HLEN, unicast);
+}

@@ -1,0 +1,237 @@
+/* pmip-dp: the DPDK primary process of a PMIPv6 gateway (MAG or LMA).
+ *
+ *   pmip-dp --config FILE         run
+ *   pmip-dp --check-config FILE   validate FILE, print the EAL line, exit
+ *
+ * Start-up order: config (nothing started if it is bad) -> EAL from the ini
+ * -> mbuf pool -> shared-memory segment (refused if a live dp owns it) ->
+ * ports -> telemetry -> segment READY -> workers. Shutdown on SIGINT/SIGTERM
+ * runs the same steps backwards and leaves no runtime or shm files behind.
+ */
+#define LOG_MODULE "main"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "dp.h"
+#include "eal_args.h"
+#include "log.h"
+
+struct dp_ctx dp;
+
+static void on_signal(int signo)
+{
+	(void)signo;
+	__atomic_store_n(&dp.quit, 1, __ATOMIC_RELAXED);
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: pmip-dp --config FILE\n"
+		"       pmip-dp --check-config FILE\n"
+		"The EAL arguments are built from FILE ([dp], [port.*]); see docs/CONFIG.md.\n");
+}
+
+static void log_counters(void)
+{
+	for (unsigned i = 0; i < dp.n_ports; i++) {
+		struct dp_port_stats s = { 0 };
+		for (unsigned w = 0; w < dp.n_workers; w++) {
+			const struct dp_port_stats *p = &dp.workers[w].stats.port[i];
+			s.rx_pkts += p->rx_pkts;
+			s.tx_pkts += p->tx_pkts;
+			s.punted += p->punted;
+			s.from_cp += p->from_cp;
+			s.nd_replies += p->nd_replies;
+			s.drops += p->drops;
+		}
+		pmip_info("[port.%s] rx %lu tx %lu punted %lu from_cp %lu nd_replies %lu drops %lu",
+			  dp.ports[i].name, s.rx_pkts, s.tx_pkts, s.punted, s.from_cp,
+			  s.nd_replies, s.drops);
+	}
+	for (unsigned r = 0; r < DP_DROP_COUNT; r++) {
+		uint64_t v = dp_stats_sum_drop(r);
+		if (v != 0)
+			pmip_info("drop %s %lu (%s)", dp_drop_names[r], v, dp_drop_help[r]);
+	}
+}
+
+/* EAL leaves its runtime directory behind, and the telemetry socket in it
+ * is only unlinked at exit. The directory is ours alone (our file prefix):
+ * empty it and remove it. */
+static void remove_runtime_dir(const char *dir)
+{
+	if (dir[0] == '\0')
+		return;
+	DIR *d = opendir(dir);
+	if (d != NULL) {
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			if (unlinkat(dirfd(d), e->d_name, 0) != 0)
+				pmip_warn("cannot remove %s/%s: %s", dir, e->d_name, strerror(errno));
+		}
+		closedir(d);
+	}
+	if (rmdir(dir) != 0 && errno != ENOENT)
+		pmip_warn("cannot remove runtime directory %s: %s", dir, strerror(errno));
+	char parent[PATH_MAX];
+	snprintf(parent, sizeof(parent), "%s", dir);
+	char *slash = strrchr(parent, '/');
+	if (slash != NULL) {
+		*slash = '\0';
+		rmdir(parent); /* only if no other instance uses it */
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct pmip_config cfg;
+	static struct dp_eal_args eal;
+	struct pmip_config_errors errs;
+	const char *config_path = NULL;
+	bool check_only = false;
+	char err[256];
+	int rc = 1;
+
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int o;
+	while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'C':
+			config_path = optarg;
+			check_only = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (config_path == NULL || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (pmip_config_load(config_path, &cfg, &errs) != 0) {
+		pmip_config_errors_print(&errs);
+		fprintf(stderr, "pmip-dp: %s: configuration rejected, nothing started\n",
+			config_path);
+		return 1;
+	}
+	if (dp_eal_args_build(&cfg, "pmip-dp", &eal, err, sizeof(err)) != 0) {
+		fprintf(stderr, "pmip-dp: %s: %s\n", config_path, err);
+		return 1;
+	}
+	if (check_only) {
+		printf("%s: configuration OK: %s %s, %u ports, %u worker lcores\nEAL:", config_path,
+		       pmip_role_name(cfg.role), cfg.name, cfg.n_ports, cfg.dp.n_lcores - 1);
+		for (int i = 1; i < eal.argc; i++)
+			printf(" %s", eal.argv[i]);
+		printf("\n");
+		return 0;
+	}
+	if (pmip_log_open("pmip-dp", cfg.log.level, cfg.log.target) != 0) {
+		fprintf(stderr, "pmip-dp: cannot open log target %s\n", cfg.log.target);
+		return 1;
+	}
+
+	dp.cfg = &cfg;
+	dp.burst = cfg.dp.burst;
+	dp.idle_sleep_us = cfg.dp.idle_sleep_us;
+	char runtime_dir[PATH_MAX] = "";
+
+	if (rte_eal_init(eal.argc, eal.argv) < 0) {
+		pmip_err("EAL initialisation failed: %s (arguments built from %s)",
+			 rte_strerror(rte_errno), config_path);
+		return 1;
+	}
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
+
+	dp.n_workers = rte_lcore_count() - 1;
+	if (dp.n_workers == 0 || dp.n_workers > DP_MAX_WORKERS) {
+		pmip_err("need 1..%d worker lcores, have %u", DP_MAX_WORKERS, dp.n_workers);
+		goto out_eal;
+	}
+	dp.workers = aligned_alloc(RTE_CACHE_LINE_SIZE,
+				   RTE_ALIGN(sizeof(*dp.workers) * dp.n_workers, RTE_CACHE_LINE_SIZE));
+	if (dp.workers == NULL) {
+		pmip_err("out of memory for %u workers", dp.n_workers);
+		goto out_eal;
+	}
+	memset(dp.workers, 0, sizeof(*dp.workers) * dp.n_workers);
+
+	dp.pool = rte_pktmbuf_pool_create("pmip_mbufs", cfg.dp.mbufs, 256, 0,
+					  RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	if (dp.pool == NULL) {
+		pmip_err("mbuf pool of %u: %s (raise [dp] memory_mb or lower [dp] mbufs)",
+			 cfg.dp.mbufs, rte_strerror(rte_errno));
+		goto out_workers;
+	}
+	if (pmip_shm_create(&dp.shm, cfg.shm_name, cfg.dp.ring_size, err, sizeof(err)) != 0) {
+		pmip_err("shared memory: %s", err);
+		goto out_pool;
+	}
+	if (dp_ports_init(&dp) != 0)
+		goto out_ports;
+	dp_telemetry_register();
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	pmip_shm_publish(&dp.shm);
+	unsigned w = 0, lcore;
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		dp.workers[w].lcore_id = lcore;
+		dp.workers[w].index = (uint16_t)w;
+		rte_eal_remote_launch(dp_worker_loop, &dp.workers[w], lcore);
+		w++;
+	}
+	pmip_notice("%s %s running: %u ports, %u workers, shm %s generation %lu, idle sleep %u us",
+		    pmip_role_name(cfg.role), cfg.name, dp.n_ports, dp.n_workers, cfg.shm_name,
+		    dp.shm.hdr->generation, dp.idle_sleep_us);
+
+	dp_main_loop();
+
+	pmip_notice("shutting down");
+	rte_eal_mp_wait_lcore();
+	log_counters();
+	rc = 0;
+out_ports:
+	dp_ports_close(&dp);
+	pmip_shm_destroy(&dp.shm);
+out_pool:
+	rte_mempool_free(dp.pool);
+out_workers:
+	free(dp.workers);
+out_eal:
+	rte_eal_cleanup();
+	remove_runtime_dir(runtime_dir);
+	pmip_log_close();
+	return rc;
+}

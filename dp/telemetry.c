@@ -1,0 +1,136 @@
+/* Counters through DPDK telemetry, under /pmip/. Read with
+ * `dpdk-telemetry.py -f pmip-NAME` or `pmipctl -c FILE stats`.
+ * Callbacks run on the telemetry thread and only read per-lcore counters. */
+#define LOG_MODULE "telemetry"
+#include <string.h>
+
+#include <rte_ring.h>
+#include <rte_telemetry.h>
+
+#include "dp.h"
+#include "log.h"
+
+const char *const dp_drop_names[DP_DROP_COUNT] = {
+#define DP_DROP_NAME(code, name, help) [DP_DROP_##code] = name,
+	DP_DROP_REASONS(DP_DROP_NAME)
+#undef DP_DROP_NAME
+};
+
+const char *const dp_drop_help[DP_DROP_COUNT] = {
+#define DP_DROP_HELP(code, name, help) [DP_DROP_##code] = help,
+	DP_DROP_REASONS(DP_DROP_HELP)
+#undef DP_DROP_HELP
+};
+
+/* Sum a uint64_t at the same offset in every lcore's stats. */
+static uint64_t sum_at(size_t offset)
+{
+	uint64_t v = 0;
+	for (unsigned w = 0; w < dp.n_workers; w++)
+		v += __atomic_load_n((const uint64_t *)((const uint8_t *)&dp.workers[w].stats + offset),
+				     __ATOMIC_RELAXED);
+	v += __atomic_load_n((const uint64_t *)((const uint8_t *)&dp.main_stats + offset),
+			     __ATOMIC_RELAXED);
+	return v;
+}
+
+uint64_t dp_stats_sum_drop(enum dp_drop_reason r)
+{
+	return sum_at(offsetof(struct dp_lcore_stats, drop) + r * sizeof(uint64_t));
+}
+
+#define PORT_FIELD(i, f) \
+	(offsetof(struct dp_lcore_stats, port) + (i) * sizeof(struct dp_port_stats) + \
+	 offsetof(struct dp_port_stats, f))
+
+static int tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	for (unsigned i = 0; i < dp.n_ports; i++) {
+		struct rte_tel_data *c = rte_tel_data_alloc();
+		if (c == NULL)
+			return -1;
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_string(c, "kind", pmip_port_kind_name(dp.ports[i].kind));
+		rte_tel_data_add_dict_int(c, "ethdev", dp.ports[i].port_id);
+#define ADD(f) rte_tel_data_add_dict_u64(c, #f, sum_at(PORT_FIELD(i, f)))
+		ADD(rx_pkts);
+		ADD(rx_bytes);
+		ADD(tx_pkts);
+		ADD(tx_bytes);
+		ADD(punted);
+		ADD(from_cp);
+		ADD(nd_replies);
+		ADD(drops);
+#undef ADD
+		rte_tel_data_add_dict_container(d, dp.ports[i].name, c, 0);
+	}
+	return 0;
+}
+
+static int tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	for (unsigned r = 0; r < DP_DROP_COUNT; r++)
+		rte_tel_data_add_dict_u64(d, dp_drop_names[r], dp_stats_sum_drop(r));
+	return 0;
+}
+
+static int tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "name", dp.cfg->name);
+	rte_tel_data_add_dict_string(d, "role", pmip_role_name(dp.cfg->role));
+	rte_tel_data_add_dict_u64(d, "generation", dp.shm.hdr->generation);
+	rte_tel_data_add_dict_int(d, "workers", (int)dp.n_workers);
+	rte_tel_data_add_dict_int(d, "ports", (int)dp.n_ports);
+	rte_tel_data_add_dict_int(d, "cp_pid", __atomic_load_n(&dp.shm.hdr->cp_pid, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "ctl_msgs", __atomic_load_n(&dp.ctl_msgs, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "ctl_rejected",
+				  __atomic_load_n(&dp.ctl_rejected, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "evt_ring_full",
+				  __atomic_load_n(&dp.evt_ring_full, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "worker_loops", sum_at(offsetof(struct dp_lcore_stats, loops)));
+	rte_tel_data_add_dict_u64(d, "worker_sleeps", sum_at(offsetof(struct dp_lcore_stats, sleeps)));
+	return 0;
+}
+
+static int tel_rings(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	static const char *const names[PMIP_RING_COUNT] = { "ctl", "evt", "punt", "tx" };
+	rte_tel_data_start_dict(d);
+	for (int i = 0; i < PMIP_RING_COUNT; i++) {
+		struct rte_tel_data *c = rte_tel_data_alloc();
+		if (c == NULL)
+			return -1;
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_u64(c, "used", rte_ring_count(dp.shm.ring[i]));
+		rte_tel_data_add_dict_u64(c, "capacity", rte_ring_get_capacity(dp.shm.ring[i]));
+		rte_tel_data_add_dict_container(d, names[i], c, 0);
+	}
+	return 0;
+}
+
+int dp_telemetry_register(void)
+{
+	int rc = 0;
+	rc |= rte_telemetry_register_cmd("/pmip/info", tel_info,
+					 "Gateway name, role, dp generation, workers, control ring counters");
+	rc |= rte_telemetry_register_cmd("/pmip/ports", tel_ports,
+					 "Per-port packet counters, summed over lcores");
+	rc |= rte_telemetry_register_cmd("/pmip/drops", tel_drops,
+					 "Dropped packets by reason, summed over lcores and ports");
+	rc |= rte_telemetry_register_cmd("/pmip/rings", tel_rings,
+					 "Fill level of the shared-memory rings");
+	if (rc != 0)
+		pmip_warn("registering telemetry commands failed");
+	return rc;
+}

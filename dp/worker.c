@@ -1,0 +1,144 @@
+/* Worker lcore loop: rx burst -> classify -> tx, plus packets cp asked us to
+ * send. Registered liburcu QSBR reader: one quiescent state per iteration;
+ * offline while sleeping so writers never wait for an idle worker.
+ *
+ * Idle sleep ([dp] idle_sleep_us > 0): after IDLE_SPINS empty iterations the
+ * worker sleeps, doubling from 1 us up to idle_sleep_us while it stays idle,
+ * so that two gateways and their peers share a 2-core lab machine. A packet
+ * waits at most idle_sleep_us (plus timer slack) in the rx ring.
+ */
+#include <sys/prctl.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+#include <urcu-qsbr.h>
+
+#include "dp.h"
+
+#define IDLE_SPINS 64
+
+void dp_worker_drop(struct dp_worker *w, uint16_t port, struct rte_mbuf *m,
+		    enum dp_drop_reason reason)
+{
+	DP_STAT_ADD(w->stats.drop[reason], 1);
+	DP_STAT_ADD(w->stats.port[port].drops, 1);
+	rte_pktmbuf_free(m);
+}
+
+static void txbuf_flush(struct dp_worker *w, uint16_t port)
+{
+	struct dp_txbuf *b = &w->txbuf[port];
+	if (b->n == 0)
+		return;
+	uint16_t sent = rte_eth_tx_burst(dp.ports[port].port_id, w->index, b->pkts, b->n);
+	struct dp_port_stats *ps = &w->stats.port[port];
+	uint64_t bytes = 0;
+	for (uint16_t i = 0; i < sent; i++)
+		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
+	DP_STAT_ADD(ps->tx_pkts, sent);
+	DP_STAT_ADD(ps->tx_bytes, bytes);
+	for (uint16_t i = sent; i < b->n; i++)
+		dp_worker_drop(w, port, b->pkts[i], DP_DROP_TX_QUEUE_FULL);
+	b->n = 0;
+}
+
+void dp_worker_tx(struct dp_worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	struct dp_txbuf *b = &w->txbuf[port];
+	b->pkts[b->n++] = m;
+	if (b->n == RTE_DIM(b->pkts))
+		txbuf_flush(w, port);
+}
+
+/* Packets cp built (echo replies, later RAs and IKE): copy into mbufs. */
+static unsigned tx_ring_drain(struct dp_worker *w)
+{
+	unsigned n = rte_ring_mc_dequeue_burst_elem(dp.shm.ring[PMIP_RING_TX], w->tx_msgs,
+						    sizeof(w->tx_msgs[0]), DP_TX_RING_BURST, NULL);
+	for (unsigned i = 0; i < n; i++) {
+		const struct pmip_pkt_msg *msg = &w->tx_msgs[i];
+		if (msg->port >= dp.n_ports || msg->len < 14 || msg->len > PMIP_PKT_DATA_MAX ||
+		    msg->len > 14u + dp.ports[msg->port].mtu) {
+			uint16_t p = msg->port < dp.n_ports ? msg->port : 0;
+			DP_STAT_ADD(w->stats.drop[DP_DROP_TX_BAD_MESSAGE], 1);
+			DP_STAT_ADD(w->stats.port[p].drops, 1);
+			continue;
+		}
+		struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
+		if (m == NULL) {
+			DP_STAT_ADD(w->stats.drop[DP_DROP_TX_NO_MBUF], 1);
+			DP_STAT_ADD(w->stats.port[msg->port].drops, 1);
+			continue;
+		}
+		char *dst = rte_pktmbuf_append(m, msg->len);
+		if (dst == NULL) {
+			dp_worker_drop(w, msg->port, m, DP_DROP_TX_BAD_MESSAGE);
+			continue;
+		}
+		rte_memcpy(dst, msg->data, msg->len);
+		DP_STAT_ADD(w->stats.port[msg->port].from_cp, 1);
+		dp_worker_tx(w, msg->port, m);
+	}
+	return n;
+}
+
+static void idle_sleep(unsigned us)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)us * 1000 };
+	rcu_thread_offline();
+	nanosleep(&ts, NULL);
+	rcu_thread_online();
+}
+
+int dp_worker_loop(void *arg)
+{
+	struct dp_worker *w = arg;
+	const unsigned burst = dp.burst;
+	const unsigned max_sleep = dp.idle_sleep_us;
+	unsigned idle = 0, sleep_us = 1;
+	struct rte_mbuf *pkts[DP_MAX_BURST];
+
+	/* Short sleeps must not be stretched by the default 50 us slack. */
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	rcu_register_thread();
+	while (!__atomic_load_n(&dp.quit, __ATOMIC_RELAXED)) {
+		unsigned work = 0;
+		for (uint16_t i = 0; i < w->n_rxq; i++) {
+			const struct dp_rxq *q = &w->rxq[i];
+			const struct dp_port *port = &dp.ports[q->port];
+			uint16_t n = rte_eth_rx_burst(port->port_id, q->queue, pkts, (uint16_t)burst);
+			if (n == 0)
+				continue;
+			work += n;
+			uint64_t bytes = 0;
+			for (uint16_t j = 0; j < n; j++)
+				bytes += rte_pktmbuf_pkt_len(pkts[j]);
+			DP_STAT_ADD(w->stats.port[q->port].rx_pkts, n);
+			DP_STAT_ADD(w->stats.port[q->port].rx_bytes, bytes);
+			for (uint16_t j = 0; j < n; j++)
+				dp_input(w, port, pkts[j]);
+		}
+		work += tx_ring_drain(w);
+		for (uint16_t p = 0; p < dp.n_ports; p++)
+			txbuf_flush(w, p);
+		DP_STAT_ADD(w->stats.loops, 1);
+		rcu_quiescent_state();
+
+		if (work != 0 || max_sleep == 0) {
+			idle = 0;
+			sleep_us = 1;
+			continue;
+		}
+		if (++idle < IDLE_SPINS)
+			continue;
+		DP_STAT_ADD(w->stats.sleeps, 1);
+		idle_sleep(sleep_us);
+		sleep_us = RTE_MIN(sleep_us * 2, max_sleep);
+	}
+	rcu_unregister_thread();
+	return 0;
+}

@@ -1,0 +1,198 @@
+# shellcheck shell=bash
+# The network-namespace lab: topology, gateway processes, teardown.
+# Sourced by scripts/lab.sh and the lab tests (tests/lab/*.sh).
+#
+#   pl-mn1 eth0 ---- acc0 [pl-mag1] core0 ---- core0 [pl-lma1] net0 ---- eth0 pl-cn1
+#                          mgmt0                     mgmt0
+#                            |                         |
+#                          mag1 ------- [pl-aaa] ----- lma1
+#
+# acc0/core0/net0 belong to pmip-dp (af_packet, IPv6 off so the kernel stays
+# quiet on them); everything else is a plain kernel interface. pl-aaa is the
+# AAA/DNS host (FreeRADIUS, dnsmasq) reached over the management links.
+#
+# Environment: PMIP_BUILD (build dir, default <repo>/build),
+#              PMIP_LAB_DIR (logs and pid files, default /tmp/pmip-lab).
+
+LAB_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LAB_BUILD=${PMIP_BUILD:-$LAB_REPO/build}
+LAB_DIR=${PMIP_LAB_DIR:-/tmp/pmip-lab}
+LAB_NS=(pl-mn1 pl-mag1 pl-lma1 pl-cn1 pl-aaa)
+LAB_GATEWAYS=(mag1 lma1)
+
+# Addresses (documentation prefix 2001:db8::/32 only).
+LAB_MAG1_ACC=2001:db8:a1::1
+LAB_MN1=2001:db8:a1::100
+LAB_MAG1_CORE=2001:db8:c::1
+LAB_LMA1_CORE=2001:db8:c::2
+LAB_LMA1_NET=2001:db8:e::1
+LAB_CN1=2001:db8:e::100
+
+lab_log() { printf '[lab] %s\n' "$*" >&2; }
+lab_die() { printf '[lab] error: %s\n' "$*" >&2; exit 1; }
+
+# veth pair between two namespaces; optional "dp" marks ends dp owns.
+lab_link() { # ns1 if1 ns2 if2 owner1 owner2
+	ip -n "$1" link add "$2" type veth peer name "$4" netns "$3"
+	lab_if_up "$1" "$2" "$5"
+	lab_if_up "$3" "$4" "$6"
+}
+
+lab_if_up() { # ns if owner
+	if [ "$3" = dp ]; then
+		ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"
+	fi
+	ip -n "$1" link set "$2" up
+}
+
+lab_addr() { # ns if addr/len
+	ip -n "$1" -6 addr add "$3" dev "$2" nodad
+}
+
+lab_topology_up() {
+	[ "$(id -u)" = 0 ] || lab_die "the lab needs root (network namespaces)"
+	mkdir -p "$LAB_DIR"
+	for ns in "${LAB_NS[@]}"; do
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
+		# Hosts: no DAD delay and no router solicitation storms in tests.
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+	done
+	lab_link pl-mn1 eth0 pl-mag1 acc0 host dp
+	lab_link pl-mag1 core0 pl-lma1 core0 dp dp
+	lab_link pl-lma1 net0 pl-cn1 eth0 dp host
+	lab_link pl-mag1 mgmt0 pl-aaa mag1 host host
+	lab_link pl-lma1 mgmt0 pl-aaa lma1 host host
+	lab_addr pl-mn1 eth0 $LAB_MN1/64
+	lab_addr pl-cn1 eth0 $LAB_CN1/64
+	lab_addr pl-aaa mag1 2001:db8:f1::1/64
+	lab_addr pl-mag1 mgmt0 2001:db8:f1::2/64
+	lab_addr pl-aaa lma1 2001:db8:f2::1/64
+	lab_addr pl-lma1 mgmt0 2001:db8:f2::2/64
+}
+
+lab_gw_config() { echo "$LAB_REPO/config/lab/$1.ini"; }
+
+# Wait until file $1 contains pattern $2 (grep -E), process $3 alive, $4 s.
+lab_wait_log() {
+	local file=$1 pattern=$2 pid=$3 secs=${4:-20} i
+	for ((i = 0; i < secs * 10; i++)); do
+		grep -Eq "$pattern" "$file" 2>/dev/null && return 0
+		if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+			lab_log "process $pid exited; last lines of $file:"
+			tail -n 20 "$file" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+	lab_log "timed out after ${secs}s waiting for /$pattern/ in $file"
+	tail -n 20 "$file" >&2
+	return 1
+}
+
+lab_start_dp() { # gw
+	local gw=$1 log="$LAB_DIR/$1-dp.log"
+	: >"$log"
+	ip netns exec "pl-$gw" "$LAB_BUILD/dp/pmip-dp" --config "$(lab_gw_config "$gw")" >>"$log" 2>&1 &
+	echo $! >"$LAB_DIR/$gw-dp.pid"
+	lab_wait_log "$log" " running: " $! 30 || return 1
+	lab_log "$gw: pmip-dp pid $(cat "$LAB_DIR/$gw-dp.pid") running"
+}
+
+lab_start_cp() { # gw
+	local gw=$1 log="$LAB_DIR/$1-cp.log"
+	# Append: a restarted cp keeps the earlier cp's lines for the post-mortem;
+	# the readiness check counts "ready" lines instead of grepping once.
+	local before
+	before=$(grep -c "data plane ready" "$log" 2>/dev/null || true)
+	ip netns exec "pl-$gw" "$LAB_BUILD/cp/pmip-cp" --config "$(lab_gw_config "$gw")" >>"$log" 2>&1 &
+	local pid=$!
+	echo $pid >"$LAB_DIR/$gw-cp.pid"
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ "$(grep -c "data plane ready" "$log" 2>/dev/null || true)" -gt "${before:-0}" ] && {
+			lab_log "$gw: pmip-cp pid $pid attached"
+			return 0
+		}
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+	done
+	lab_log "$gw: pmip-cp did not attach; last lines of $log:"
+	tail -n 20 "$log" >&2
+	return 1
+}
+
+lab_pid() { cat "$LAB_DIR/$1.pid" 2>/dev/null; } # gw-dp | gw-cp
+
+# Stop a lab process: SIGTERM, wait, SIGKILL. Returns the exit status.
+lab_stop() { # gw-dp|gw-cp
+	local pid
+	pid=$(lab_pid "$1") || return 0
+	[ -n "$pid" ] || return 0
+	rm -f "$LAB_DIR/$1.pid"
+	kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null
+	local i
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return $?; }
+		sleep 0.1
+	done
+	lab_log "$1 (pid $pid) ignored SIGTERM for 10 s: killing"
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 1
+}
+
+lab_gateways_up() {
+	local gw
+	for gw in "${LAB_GATEWAYS[@]}"; do
+		lab_start_dp "$gw" || return 1
+		lab_start_cp "$gw" || return 1
+	done
+}
+
+lab_up() {
+	lab_down_quiet
+	rm -f "$LAB_DIR"/*.log
+	lab_topology_up
+	lab_gateways_up
+}
+
+# Remove everything the lab made, whatever state it is in. Safe to repeat.
+lab_down() {
+	local gw ns
+	for gw in "${LAB_GATEWAYS[@]}"; do
+		lab_stop "$gw-cp"
+		lab_stop "$gw-dp"
+	done
+	for ns in "${LAB_NS[@]}"; do
+		if ip netns list | grep -qw "$ns"; then
+			# Anything still inside (peers a test started): kill it.
+			ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+			ip netns del "$ns"
+		fi
+	done
+	rm -f /dev/shm/pmip-lab-*
+	rm -rf /var/run/dpdk/pmip-lab-*
+	rmdir /var/run/dpdk 2>/dev/null || true
+	rm -f "$LAB_DIR"/*.pid
+}
+
+lab_down_quiet() { lab_down >/dev/null 2>&1 || true; }
+
+# Run a command in a namespace.
+lab_in() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# One telemetry command of a gateway's dp, as JSON.
+lab_ctl() { "$LAB_BUILD/cp/pmipctl" -c "$(lab_gw_config "$1")" "${@:2}"; }
+
+# A counter from pmipctl JSON: lab_counter GW ports acc0 rx_pkts
+lab_counter() {
+	lab_ctl "$1" "$2" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+v = next(iter(d.values()))
+for k in sys.argv[1:]:
+    v = v[k]
+print(v)' "${@:3}"
+}

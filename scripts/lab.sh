@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The network-namespace lab (see scripts/lab-lib.sh for the topology).
+#
+#   scripts/lab.sh demo     build the lab, run the demonstration, tear down
+#   scripts/lab.sh up       build the lab and leave it running
+#   scripts/lab.sh down     tear everything down (also after a crash)
+#   scripts/lab.sh status   processes and counters of a running lab
+set -u
+# shellcheck source=scripts/lab-lib.sh
+. "$(dirname "$0")/lab-lib.sh"
+
+demo() {
+	trap 'lab_log "tearing down"; lab_down_quiet' EXIT
+	trap 'exit 130' INT TERM
+	lab_up || lab_die "lab did not come up; logs in $LAB_DIR"
+	local rc=0
+	lab_log "mn1 pings the MAG's access address $LAB_MAG1_ACC (ND answered by pmip-dp, echo by pmip-cp)"
+	lab_in pl-mn1 ping -6 -c 3 -i 0.2 -W 2 $LAB_MAG1_ACC || rc=1
+	lab_log "cn1 pings the LMA's network address $LAB_LMA1_NET"
+	lab_in pl-cn1 ping -6 -c 3 -i 0.2 -W 2 $LAB_LMA1_NET || rc=1
+	lab_log "MAG counters:"
+	lab_ctl mag1 ports
+	lab_ctl mag1 drops
+	[ $rc = 0 ] && lab_log "demo passed" || lab_log "demo FAILED; logs in $LAB_DIR"
+	return $rc
+}
+
+status() {
+	local gw
+	for gw in "${LAB_GATEWAYS[@]}"; do
+		echo "$gw: dp pid $(lab_pid "$gw-dp" || echo -) cp pid $(lab_pid "$gw-cp" || echo -)"
+		lab_ctl "$gw" info 2>/dev/null
+		lab_ctl "$gw" ports 2>/dev/null
+	done
+}
+
+case "${1:-}" in
+demo) demo ;;
+up)
+	trap 'lab_down_quiet; exit 130' INT TERM
+	lab_up || { lab_down_quiet; lab_die "lab did not come up"; }
+	lab_log "lab is up; logs in $LAB_DIR; 'scripts/lab.sh down' removes it"
+	;;
+down) lab_down ;;
+status) status ;;
+*)
+	echo "usage: $0 demo|up|down|status" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,37 @@
+# shellcheck shell=bash
+# Helpers for lab tests: steps, assertions, failure reports with logs.
+T_NAME=$(basename "$0" .sh)
+
+step() { printf '[%s] %s\n' "$T_NAME" "$*"; }
+
+fail() {
+	printf '[%s] FAIL: %s\n' "$T_NAME" "$*" >&2
+	local f
+	for f in "$LAB_DIR"/*.log; do
+		[ -f "$f" ] || continue
+		printf -- '--- %s (last 15 lines)\n' "$f" >&2
+		tail -n 15 "$f" >&2
+	done
+	exit 1
+}
+
+pass() { printf '[%s] PASS\n' "$T_NAME"; exit 0; }
+
+expect_ge() { # value min what
+	[ -n "$1" ] && [ "$1" -ge "$2" ] 2>/dev/null || fail "$3: got '${1}', want >= $2"
+}
+
+expect_eq() { # value want what
+	[ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"
+}
+
+# The link-local address dp derived for a port (from its MAC, EUI-64).
+lab_ll_of_dp_port() { # gw port-ifname
+	local mac
+	mac=$(ip -n "pl-$1" link show "$2" | awk '/link\/ether/ {print $2}')
+	python3 -c '
+import sys, ipaddress
+m = [int(x, 16) for x in sys.argv[1].split(":")]
+iid = bytes([m[0] ^ 2, m[1], m[2], 0xff, 0xfe, m[3], m[4], m[5]])
+print(ipaddress.IPv6Address(bytes([0xfe, 0x80] + [0] * 6) + iid))' "$mac"
+}
