@@ -52,7 +52,7 @@ part_fuzz() {
 		-Dtests=disabled || return 1
 	local rc=0 t name work
 	for t in build-fuzz/tests/fuzz/fuzz_*; do
-		[ -x "$t" ] || continue
+		[ -f "$t" ] && [ -x "$t" ] || continue
 		name=${t##*/fuzz_}
 		work=$(mktemp -d)
 		cp -r "tests/fuzz/corpus/$name/." "$work/" 2>/dev/null

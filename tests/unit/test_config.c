@@ -110,7 +110,7 @@ Test(config, shipped_examples_are_valid)
 		static struct pmip_config cfg;
 		struct pmip_config_errors errs;
 		char path[512];
-		snprintf(path, sizeof(path), "%s/../../%s", PMIP_TEST_DATA, files[i]);
+		snprintf(path, sizeof(path), "%s/%s", PMIP_SOURCE_ROOT, files[i]);
 		int rc = pmip_config_load(path, &cfg, &errs);
 		dump(&errs);
 		cr_assert_eq(rc, 0, "%s must validate", files[i]);
