@@ -214,9 +214,10 @@ enum key_type {
 	KT_LCORES,  /* EAL lcore list */
 	KT_LOG_TARGET,
 	KT_SHM_NAME,
+	KT_ROUTE,   /* "PREFIX/LEN via ADDR", repeatable up to max */
 };
 
-enum section_kind { SEC_GATEWAY, SEC_DP, SEC_LOG, SEC_PORT, SEC_COUNT };
+enum section_kind { SEC_GATEWAY, SEC_DP, SEC_CP, SEC_LOG, SEC_PORT, SEC_COUNT };
 
 static const char *const role_names[] = { "", "mag", "lma", NULL };
 static const char *const kind_names[] = { "", "access", "core", "network", NULL };
@@ -255,6 +256,12 @@ static const struct key_spec key_specs[] = {
 	{ SEC_DP, "burst", KT_UINT, CFG(dp.burst), 1, 256, NULL, false, "32", NULL },
 	{ SEC_DP, "mbufs", KT_UINT, CFG(dp.mbufs), 1024, 16777216, NULL, false, "16383", NULL },
 	{ SEC_DP, "ring_size", KT_POW2, CFG(dp.ring_size), 64, 65536, NULL, false, "1024", NULL },
+	{ SEC_DP, "max_bindings", KT_UINT, CFG(dp.max_bindings), 16, 16777216, NULL, false, "65536", NULL },
+	{ SEC_DP, "max_tunnels", KT_UINT, CFG(dp.max_tunnels), 1, 16777216, NULL, false, "1024", NULL },
+	{ SEC_DP, "max_neighbours", KT_UINT, CFG(dp.max_neighbours), 16, 16777216, NULL, false, "4096", NULL },
+	{ SEC_DP, "icmp_rate", KT_UINT, CFG(dp.icmp_rate), 1, 1000000, NULL, false, "100", NULL },
+	{ SEC_CP, "admin_socket", KT_STRING, CFG(cp.admin_socket), 2, 0, NULL, false, NULL,
+	  "an absolute path for the control socket" },
 	{ SEC_LOG, "level", KT_ENUM, CFG(log.level), 0, 0, level_names, false, "info",
 	  "err, warning, notice, info or debug" },
 	{ SEC_LOG, "target", KT_LOG_TARGET, CFG(log.target), 0, 0, NULL, false, "stderr",
@@ -265,6 +272,8 @@ static const struct key_spec key_specs[] = {
 	  "access, core or network" },
 	{ SEC_PORT, "address", KT_PREFIX, PORT(addrs), 0, PMIP_CFG_MAX_ADDRS, NULL, false, NULL,
 	  "a global unicast IPv6 address with its prefix length, e.g. 2001:db8::1/64" },
+	{ SEC_PORT, "route", KT_ROUTE, PORT(routes), 0, PMIP_CFG_MAX_ROUTES, NULL, false, NULL,
+	  "PREFIX/LEN via ADDRESS, e.g. ::/0 via fe80::1" },
 	{ SEC_PORT, "mtu", KT_UINT, PORT(mtu), 1280, 9000, NULL, false, "1500", NULL },
 };
 #define N_KEY_SPECS (sizeof(key_specs) / sizeof(key_specs[0]))
@@ -361,6 +370,36 @@ static const char *parse_prefix(const char *s, struct pmip_prefix *p)
 	    IN6_IS_ADDR_V4MAPPED(&p->addr))
 		return "is not a unicast interface address";
 	p->len = (uint8_t)len;
+	return NULL;
+}
+
+/* "PREFIX/LEN via ADDR". The gateway may be link-local (the usual default
+ * route); it must be unicast. */
+static const char *parse_route(const char *s, struct pmip_config_route *r)
+{
+	char buf[2 * INET6_ADDRSTRLEN + 16];
+	if (strlen(s) >= sizeof(buf))
+		return "too long";
+	snprintf(buf, sizeof(buf), "%s", s);
+	char *via = strstr(buf, " via ");
+	if (via == NULL)
+		return "want PREFIX/LEN via ADDRESS";
+	*via = '\0';
+	via += 5;
+	while (*via == ' ')
+		via++;
+	char *slash = strchr(buf, '/');
+	unsigned long len;
+	if (slash == NULL || !parse_ulong(slash + 1, &len) || len > 128)
+		return "destination needs a prefix length 0..128";
+	*slash = '\0';
+	if (inet_pton(AF_INET6, buf, &r->dst.addr) != 1)
+		return "destination is not an IPv6 prefix";
+	r->dst.len = (uint8_t)len;
+	if (inet_pton(AF_INET6, via, &r->via) != 1)
+		return "gateway is not an IPv6 address";
+	if (r->via.s6_addr[0] == 0xff || IN6_IS_ADDR_UNSPECIFIED(&r->via))
+		return "gateway must be a unicast address";
 	return NULL;
 }
 
@@ -476,6 +515,20 @@ static const char *convert(const struct key_spec *ks, const char *value, void *b
 		(*n_addrs)++;
 		return NULL;
 	}
+	case KT_ROUTE: {
+		if (*n_addrs >= ks->max) {
+			snprintf(why, whylen, "more than %lu routes", ks->max);
+			return why;
+		}
+		struct pmip_config_route *r = (struct pmip_config_route *)dst + *n_addrs;
+		const char *e = parse_route(value, r);
+		if (e != NULL) {
+			snprintf(why, whylen, "'%s': %s", value, e);
+			return why;
+		}
+		(*n_addrs)++;
+		return NULL;
+	}
 	case KT_LCORES: {
 		struct pmip_config *cfg = base;
 		const char *e = parse_lcores(value, &cfg->dp);
@@ -527,8 +580,8 @@ static int find_or_add_port(struct vctx *v, const char *name, int line, const ch
 
 static bool known_section(const char *s)
 {
-	return strcmp(s, "gateway") == 0 || strcmp(s, "dp") == 0 || strcmp(s, "log") == 0 ||
-	       strncmp(s, "port.", 5) == 0;
+	return strcmp(s, "gateway") == 0 || strcmp(s, "dp") == 0 || strcmp(s, "cp") == 0 ||
+	       strcmp(s, "log") == 0 || strncmp(s, "port.", 5) == 0;
 }
 
 static void validate_entry(struct vctx *v, const struct pmip_config_entry *e)
@@ -541,6 +594,8 @@ static void validate_entry(struct vctx *v, const struct pmip_config_entry *e)
 		sec = SEC_DP;
 	else if (strcmp(e->section, "log") == 0)
 		sec = SEC_LOG;
+	else if (strcmp(e->section, "cp") == 0)
+		sec = SEC_CP;
 	else if (strncmp(e->section, "port.", 5) == 0) {
 		sec = SEC_PORT;
 		port = find_or_add_port(v, e->section + 5, e->line, e->section);
@@ -548,7 +603,7 @@ static void validate_entry(struct vctx *v, const struct pmip_config_entry *e)
 			return;
 	} else {
 		add_error(v->errs, v->path, e->line, e->section, NULL,
-			  "unknown section (known: [gateway], [dp], [log], [port.NAME])");
+			  "unknown section (known: [gateway], [dp], [cp], [log], [port.NAME])");
 		return;
 	}
 	if (v->section_line[sec] == 0)
@@ -561,7 +616,7 @@ static void validate_entry(struct vctx *v, const struct pmip_config_entry *e)
 	}
 	struct seen *seen = sec == SEC_PORT ? &v->port[port] : &v->top;
 	size_t idx = (size_t)(ks - key_specs);
-	if (seen->line[idx] != 0 && ks->type != KT_PREFIX) {
+	if (seen->line[idx] != 0 && ks->type != KT_PREFIX && ks->type != KT_ROUTE) {
 		add_error(v->errs, v->path, e->line, e->section, e->key,
 			  "repeated (first set at line %d)", seen->line[idx]);
 		return;
@@ -570,7 +625,10 @@ static void validate_entry(struct vctx *v, const struct pmip_config_entry *e)
 		seen->line[idx] = e->line;
 
 	void *base = sec == SEC_PORT ? (void *)&v->cfg->ports[port] : (void *)v->cfg;
-	unsigned *n_addrs = sec == SEC_PORT ? &v->cfg->ports[port].n_addrs : NULL;
+	unsigned *n_addrs = NULL;
+	if (sec == SEC_PORT)
+		n_addrs = ks->type == KT_ROUTE ? &v->cfg->ports[port].n_routes
+					       : &v->cfg->ports[port].n_addrs;
 	char why[160];
 	const char *err = convert(ks, e->value, base, n_addrs, why, sizeof(why));
 	if (err == NULL && ks->type == KT_PREFIX)
@@ -620,6 +678,13 @@ static void cross_checks(struct vctx *v)
 
 	if (cfg->shm_name[0] == '\0' && cfg->name[0] != '\0')
 		snprintf(cfg->shm_name, sizeof(cfg->shm_name), "/pmip-%s", cfg->name);
+	if (cfg->cp.admin_socket[0] == '\0' && cfg->name[0] != '\0')
+		snprintf(cfg->cp.admin_socket, sizeof(cfg->cp.admin_socket), "/run/pmip-%s.sock",
+			 cfg->name);
+	if (cfg->cp.admin_socket[0] != '\0' && cfg->cp.admin_socket[0] != '/')
+		add_error(v->errs, path, v->top.line[find_key(SEC_CP, "admin_socket") - key_specs],
+			  "cp", "admin_socket", "'%s' is not an absolute path",
+			  cfg->cp.admin_socket);
 
 	if (cfg->dp.huge_dir[0] != '\0') {
 		int line = v->top.line[find_key(SEC_DP, "huge_dir") - key_specs];
@@ -649,6 +714,12 @@ static void cross_checks(struct vctx *v)
 		if (cfg->role == PMIP_ROLE_LMA && p->kind == PMIP_PORT_ACCESS)
 			add_error(v->errs, path, kind_line, section, "kind",
 				  "an LMA has core and network ports, not access ports");
+		if (p->kind == PMIP_PORT_CORE && p->mtu < 1320) {
+			int mtu_line = v->port[i].line[find_key(SEC_PORT, "mtu") - key_specs];
+			add_error(v->errs, path, mtu_line ? mtu_line : p->line, section, "mtu",
+				  "%u is below 1320: a core link must carry a 1280-byte packet plus the 40-byte tunnel header (RFC 2473 7)",
+				  p->mtu);
+		}
 		if ((p->kind == PMIP_PORT_CORE || p->kind == PMIP_PORT_NETWORK) && p->n_addrs == 0)
 			add_error(v->errs, path, p->line, section, "address",
 				  "a %s port needs at least one address",
@@ -713,6 +784,7 @@ int pmip_config_validate(const struct pmip_config_raw *raw, struct pmip_config *
 
 	apply_defaults(v, SEC_GATEWAY, cfg, &v->top, "gateway", v->section_line[SEC_GATEWAY]);
 	apply_defaults(v, SEC_DP, cfg, &v->top, "dp", v->section_line[SEC_DP]);
+	apply_defaults(v, SEC_CP, cfg, &v->top, "cp", v->section_line[SEC_CP]);
 	apply_defaults(v, SEC_LOG, cfg, &v->top, "log", v->section_line[SEC_LOG]);
 	for (unsigned i = 0; i < cfg->n_ports; i++) {
 		char section[40];

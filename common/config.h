@@ -23,6 +23,7 @@
 
 #define PMIP_CFG_MAX_PORTS 16
 #define PMIP_CFG_MAX_ADDRS 4
+#define PMIP_CFG_MAX_ROUTES 8
 #define PMIP_CFG_MAX_LCORES 128
 #define PMIP_CFG_MAX_ERRORS 32
 #define PMIP_CFG_NAME_MAX 32
@@ -49,12 +50,20 @@ struct pmip_prefix {
 	uint8_t len;
 };
 
+/* A static route reached through this port: dst via a neighbour on it. */
+struct pmip_config_route {
+	struct pmip_prefix dst;
+	struct in6_addr via;
+};
+
 struct pmip_config_port {
 	char name[PMIP_CFG_NAME_MAX];      /* NAME of [port.NAME] */
 	char device[PMIP_CFG_DEVICE_MAX];  /* DPDK device: PCI address or vdev args */
 	enum pmip_port_kind kind;
 	struct pmip_prefix addrs[PMIP_CFG_MAX_ADDRS]; /* our global addresses on the link */
 	unsigned n_addrs;
+	struct pmip_config_route routes[PMIP_CFG_MAX_ROUTES];
+	unsigned n_routes;
 	unsigned mtu;                      /* IPv6 link MTU */
 	int line;                          /* first line of the section */
 };
@@ -70,11 +79,19 @@ struct pmip_config_dp {
 	unsigned burst;            /* packets per rx/tx burst */
 	unsigned mbufs;            /* mbufs in the packet pool */
 	unsigned ring_size;        /* slots in each shared-memory ring */
+	unsigned max_bindings;     /* binding table size (mobile nodes) */
+	unsigned max_tunnels;      /* peer gateways */
+	unsigned max_neighbours;   /* resolved next hops */
+	unsigned icmp_rate;        /* ICMPv6 errors per second per worker */
 };
 
 struct pmip_config_log {
 	enum pmip_log_level level;
 	char target[PATH_MAX + 8]; /* stderr | syslog | file:/path */
+};
+
+struct pmip_config_cp {
+	char admin_socket[108];    /* unix socket pmipctl talks to */
 };
 
 struct pmip_config {
@@ -84,6 +101,7 @@ struct pmip_config {
 	char shm_name[64];            /* POSIX shm name of the dp<->cp segment */
 	struct pmip_config_dp dp;
 	struct pmip_config_log log;
+	struct pmip_config_cp cp;
 	struct pmip_config_port ports[PMIP_CFG_MAX_PORTS];
 	unsigned n_ports;
 };

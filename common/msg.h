@@ -17,6 +17,7 @@
 #ifndef PMIP_COMMON_MSG_H
 #define PMIP_COMMON_MSG_H
 
+#include <netinet/in.h>
 #include <stdint.h>
 
 #define PMIP_CTL_MSG_SIZE 256
@@ -32,7 +33,77 @@ enum pmip_ctl_type {
 	 * port. This is also cp's cue that dp holds none of cp's state: cp
 	 * re-pushes everything after the ack. */
 	PMIP_CTL_HELLO = 1,
+	/* Forwarding state. Every message below is answered by one EVT_ACK
+	 * (status 0 or an enum pmip_ctl_reject_reason), sent only after a
+	 * grace period: once cp holds the ack, no worker is still using what
+	 * the message replaced (e.g. no packet goes to a binding's old MAG). */
+	PMIP_CTL_NEIGH_SET = 10,   /* u.neigh: add or update a neighbour */
+	PMIP_CTL_NEIGH_DEL = 11,   /* u.neigh: only id used */
+	PMIP_CTL_TUNNEL_SET = 12,  /* u.tunnel: add or replace a tunnel */
+	PMIP_CTL_TUNNEL_DEL = 13,  /* u.tunnel: only id used */
+	PMIP_CTL_ROUTE_ADD = 14,   /* u.route */
+	PMIP_CTL_ROUTE_DEL = 15,   /* u.route: prefix and len used */
+	PMIP_CTL_BINDING_SET = 16, /* u.binding: add, or move to another tunnel */
+	PMIP_CTL_BINDING_DEL = 17, /* u.binding: only id used */
 	PMIP_CTL_TYPE_MAX,
+};
+
+/* A neighbour: the link-layer address of an on-link IPv6 node, resolved by
+ * cp with NS/NA (RFC 4861 7.2). ids are chosen by cp, < [dp] max_neighbours. */
+struct pmip_ctl_neigh {
+	uint32_t id;
+	uint16_t port;           /* port index the neighbour is on */
+	uint8_t mac[6];
+	struct in6_addr ip;
+	uint8_t valid;           /* 0: known but unresolved (dp drops and asks again) */
+	uint8_t reserved[7];
+};
+
+/* An IPv6-in-IPv6 tunnel (RFC 2473) to a peer gateway: to the LMA on a MAG,
+ * to a MAG on an LMA. ids are chosen by cp, < [dp] max_tunnels. */
+struct pmip_ctl_tunnel {
+	uint32_t id;
+	uint16_t port;           /* port index the tunnel leaves from */
+	uint16_t mtu;            /* path MTU of the tunnel link (outer packets) */
+	struct in6_addr local;   /* our address: outer source */
+	struct in6_addr remote;  /* the peer gateway: outer destination */
+	uint32_t neigh_id;       /* next hop towards remote */
+	uint8_t hop_limit;       /* outer hop limit (RFC 2473 6.3: default 64) */
+	uint8_t reserved[3];
+};
+
+enum pmip_route_kind {
+	PMIP_ROUTE_CONNECTED = 1, /* on-link: the destination itself is the next hop */
+	PMIP_ROUTE_GATEWAY = 2,   /* via neigh_id */
+	PMIP_ROUTE_BLACKHOLE = 3, /* drop (counted) */
+};
+
+struct pmip_ctl_route {
+	struct in6_addr prefix;
+	uint8_t len;             /* 0..128 */
+	uint8_t kind;            /* enum pmip_route_kind */
+	uint16_t port;           /* CONNECTED and GATEWAY */
+	uint32_t neigh_id;       /* GATEWAY: the gateway's neighbour entry */
+	struct in6_addr gateway; /* GATEWAY: its address (for resolution requests) */
+};
+
+/* A mobile node's binding: on an LMA its binding cache entry, on a MAG its
+ * binding update list entry. Traffic matches it by home network prefix
+ * (a /64), or, in the shared-prefix model (flag SHARED_PREFIX), by the
+ * home address. Setting an existing id with another tunnel is a handover:
+ * one atomic update per key. ids are chosen by cp, < [dp] max_bindings. */
+#define PMIP_BINDING_F_SHARED_PREFIX 0x01 /* match by hoa; hnp is shared */
+
+struct pmip_ctl_binding {
+	uint32_t id;
+	uint32_t tunnel_id;      /* LMA: the serving MAG; MAG: the MN's LMA */
+	struct in6_addr hnp;     /* home network prefix, /64 */
+	struct in6_addr hoa;     /* home address (required with SHARED_PREFIX) */
+	uint8_t hnp_len;         /* must be 64 */
+	uint8_t flags;           /* PMIP_BINDING_F_* */
+	uint16_t access_port;    /* MAG: port index the MN is attached to */
+	uint8_t mn_mac[6];       /* MAG: the MN's link-layer address */
+	uint8_t reserved[2];
 };
 
 struct pmip_ctl_hello {
@@ -49,6 +120,10 @@ struct pmip_ctl_msg {
 				  * counts) messages for another generation */
 	union {
 		struct pmip_ctl_hello hello;
+		struct pmip_ctl_neigh neigh;
+		struct pmip_ctl_tunnel tunnel;
+		struct pmip_ctl_route route;
+		struct pmip_ctl_binding binding;
 		uint8_t raw[PMIP_CTL_MSG_SIZE - 16];
 	} u;
 };
@@ -61,14 +136,20 @@ enum pmip_evt_type {
 	PMIP_EVT_HELLO_ACK = 1,  /* answer to CTL_HELLO */
 	PMIP_EVT_PORT_INFO = 2,  /* one per port, after HELLO_ACK */
 	PMIP_EVT_CTL_REJECT = 3, /* a ctl message dp could not apply */
+	PMIP_EVT_ACK = 4,        /* a forwarding-state message is applied */
+	PMIP_EVT_NEIGH_MISS = 5, /* a worker needs a next hop resolved */
 	PMIP_EVT_TYPE_MAX,
 };
 
-/* Why dp rejected a ctl message (EVT_CTL_REJECT.reason). */
+/* Why dp rejected a ctl message (EVT_CTL_REJECT.reason, EVT_ACK.status). */
 enum pmip_ctl_reject_reason {
+	PMIP_CTL_OK = 0,
 	PMIP_CTL_REJECT_UNKNOWN_TYPE = 1,
 	PMIP_CTL_REJECT_STALE_GENERATION = 2,
-	PMIP_CTL_REJECT_INVALID = 3,
+	PMIP_CTL_REJECT_INVALID = 3,     /* a field out of range */
+	PMIP_CTL_REJECT_NO_SUCH_ID = 4,  /* del/reference to an id not set */
+	PMIP_CTL_REJECT_TABLE_FULL = 5,
+	PMIP_CTL_REJECT_KEY_IN_USE = 6,  /* the key belongs to another binding */
 };
 
 struct pmip_evt_hello_ack {
@@ -94,6 +175,21 @@ struct pmip_evt_ctl_reject {
 	uint16_t reason;         /* enum pmip_ctl_reject_reason */
 };
 
+struct pmip_evt_ack {
+	uint16_t ctl_type;       /* type of the acknowledged message */
+	uint16_t status;         /* PMIP_CTL_OK or enum pmip_ctl_reject_reason */
+	uint32_t id;             /* the id the message named */
+};
+
+/* Rate-limited per worker: the same address is reported at most every
+ * 100 ms by one worker. */
+struct pmip_evt_neigh_miss {
+	uint16_t port;           /* port index the next hop is on */
+	uint16_t reserved;
+	uint32_t neigh_id;       /* the id if known (tunnel/gateway next hop), else UINT32_MAX */
+	struct in6_addr ip;      /* the address to resolve */
+};
+
 struct pmip_evt_msg {
 	uint16_t type;           /* enum pmip_evt_type */
 	uint16_t reserved;       /* zero */
@@ -103,6 +199,8 @@ struct pmip_evt_msg {
 		struct pmip_evt_hello_ack hello_ack;
 		struct pmip_evt_port_info port_info;
 		struct pmip_evt_ctl_reject reject;
+		struct pmip_evt_ack ack;
+		struct pmip_evt_neigh_miss neigh_miss;
 		uint8_t raw[PMIP_EVT_MSG_SIZE - 16];
 	} u;
 };
@@ -114,6 +212,8 @@ _Static_assert(sizeof(struct pmip_evt_msg) == PMIP_EVT_MSG_SIZE, "evt element si
 enum pmip_punt_reason {
 	PMIP_PUNT_NONE = 0,
 	PMIP_PUNT_ECHO_REQUEST = 1, /* ICMPv6 echo request to one of our addresses */
+	PMIP_PUNT_NEIGH_ADVERT = 2, /* Neighbor Advertisement to us or all-nodes (valid per RFC 4861 7.1.2) */
+	PMIP_PUNT_ROUTER_SOLICIT = 3, /* Router Solicitation on an access port (valid per RFC 4861 6.1.1) */
 	PMIP_PUNT_REASON_MAX,
 };
 

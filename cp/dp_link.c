@@ -194,6 +194,11 @@ static void handle_evt(struct dp_link *link, const struct pmip_evt_msg *e)
 		pmip_warn("dp rejected ctl %s seq %u: reason %u",
 			  pmip_ctl_type_name(e->u.reject.ctl_type), e->seq, e->u.reject.reason);
 		return;
+	case PMIP_EVT_ACK:
+	case PMIP_EVT_NEIGH_MISS:
+		if (link->h.on_event != NULL)
+			link->h.on_event(link, e, link->h.arg);
+		return;
 	default:
 		link->stats.evt_unknown++;
 		pmip_warn("unknown event type %u from dp", e->type);
@@ -226,6 +231,8 @@ unsigned dp_link_poll(struct dp_link *link)
 		if (link->h.on_punt != NULL)
 			link->h.on_punt(link, pkt, link->h.arg);
 	}
+	if (link->attached && link->h.on_poll != NULL)
+		link->h.on_poll(link, link->h.arg);
 	return handled;
 }
 
@@ -282,22 +289,29 @@ int dp_link_send_frame(struct dp_link *link, uint16_t port, const uint8_t *frame
 	return 0;
 }
 
-uint32_t dp_link_send_ctl(struct dp_link *link, struct pmip_ctl_msg *msg)
+uint32_t dp_link_send_ctl_quiet(struct dp_link *link, struct pmip_ctl_msg *msg)
 {
 	if (!link->attached)
 		return 0;
-	msg->seq = link->next_seq++;
-	if (link->next_seq == 0)
-		link->next_seq = 1;
+	msg->seq = link->next_seq;
 	msg->generation = link->generation;
 	if (rte_ring_sp_enqueue_elem(link->shm.ring[PMIP_RING_CTL], msg, sizeof(*msg)) != 0) {
 		link->stats.ctl_ring_full++;
-		pmip_warn("ctl ring full: %s seq %u not sent", pmip_ctl_type_name(msg->type),
-			  msg->seq);
 		return 0;
 	}
+	link->next_seq++;
+	if (link->next_seq == 0)
+		link->next_seq = 1;
 	link->stats.ctl_sent++;
 	return msg->seq;
+}
+
+uint32_t dp_link_send_ctl(struct dp_link *link, struct pmip_ctl_msg *msg)
+{
+	uint32_t seq = dp_link_send_ctl_quiet(link, msg);
+	if (seq == 0 && link->attached)
+		pmip_warn("ctl ring full: %s not sent", pmip_ctl_type_name(msg->type));
+	return seq;
 }
 
 void dp_link_log_stats(const struct dp_link *link)

@@ -52,6 +52,10 @@ struct dp_link_handlers {
 	void (*on_lost)(struct dp_link *link, void *arg);
 	/* A packet punted by dp; valid only during the call. */
 	void (*on_punt)(struct dp_link *link, const struct pmip_pkt_msg *pkt, void *arg);
+	/* An event the link does not handle itself (ACK, NEIGH_MISS). */
+	void (*on_event)(struct dp_link *link, const struct pmip_evt_msg *evt, void *arg);
+	/* After each poll of the rings: room may have freed on ctl/tx. */
+	void (*on_poll)(struct dp_link *link, void *arg);
 	void *arg;
 };
 
@@ -92,6 +96,8 @@ int dp_link_send_frame(struct dp_link *link, uint16_t port, const uint8_t *frame
 /* Queue a ctl message; type and body set by the caller, seq and generation
  * filled here. Returns the seq, or 0 if not sent (counted). */
 uint32_t dp_link_send_ctl(struct dp_link *link, struct pmip_ctl_msg *msg);
+/* Same, without a log line when the ring is full (callers that queue). */
+uint32_t dp_link_send_ctl_quiet(struct dp_link *link, struct pmip_ctl_msg *msg);
 
 /* Poll rings once now (also used by tests). Returns messages handled. */
 unsigned dp_link_poll(struct dp_link *link);

@@ -17,32 +17,28 @@
 #include <string.h>
 
 #include "config.h"
-#include "dp_link.h"
-#include "echo.h"
-#include "evloop.h"
+#include "cp.h"
 #include "log.h"
-
-struct cp_ctx {
-	const struct pmip_config *cfg;
-	struct evloop *loop;
-	struct dp_link link;
-	struct cp_echo_stats echo;
-	uint64_t punt_unhandled;  /* punt reasons cp has no handler for */
-};
 
 static void on_ready(struct dp_link *link, void *arg)
 {
 	(void)link;
-	(void)arg;
-	/* dp starts empty after every (re)start: this is where cp pushes its
-	 * state. The skeleton holds none yet (bindings and SAs come later). */
-	pmip_info("data plane ready");
+	struct cp_ctx *cp = arg;
+	/* dp holds nothing of ours after a (re)start: push it all, in
+	 * dependency order (what a message names must already exist). */
+	cp_neigh_push_all(cp);
+	cp_tunnels_push_all(cp);
+	cp_routing_push_all(cp);
+	cp_bindings_push_all(cp);
+	pmip_info("data plane ready: pushed %u bindings, %u neighbours", cp->bindings.count,
+		  (unsigned)cp->neigh.by_key.used);
 }
 
 static void on_lost(struct dp_link *link, void *arg)
 {
 	(void)link;
-	(void)arg;
+	struct cp_ctx *cp = arg;
+	cp_ctl_reset(cp);
 	pmip_warn("data plane lost; waiting for pmip-dp to come back");
 }
 
@@ -53,6 +49,12 @@ static void on_punt(struct dp_link *link, const struct pmip_pkt_msg *pkt, void *
 	case PMIP_PUNT_ECHO_REQUEST:
 		cp_echo_input(link, pkt, &cp->echo);
 		return;
+	case PMIP_PUNT_NEIGH_ADVERT:
+		cp_neigh_on_na(cp, pkt);
+		return;
+	case PMIP_PUNT_ROUTER_SOLICIT:
+		cp_ra_on_rs(cp, pkt);
+		return;
 	default:
 		cp->punt_unhandled++;
 		pmip_dbg("no handler for punt reason %u (%s)", pkt->reason,
@@ -61,9 +63,32 @@ static void on_punt(struct dp_link *link, const struct pmip_pkt_msg *pkt, void *
 	}
 }
 
+static void on_event(struct dp_link *link, const struct pmip_evt_msg *e, void *arg)
+{
+	(void)link;
+	struct cp_ctx *cp = arg;
+	if (e->type == PMIP_EVT_ACK)
+		cp_ctl_on_ack(cp, e);
+	else if (e->type == PMIP_EVT_NEIGH_MISS)
+		cp_neigh_on_miss(cp, &e->u.neigh_miss);
+}
+
+static void on_poll(struct dp_link *link, void *arg)
+{
+	(void)link;
+	cp_ctl_flush(arg);
+}
+
 static void log_stats(const struct cp_ctx *cp)
 {
 	dp_link_log_stats(&cp->link);
+	pmip_info("ctl sent %lu acked %lu rejected %lu lost %lu queued %zu; bindings %u moves %lu",
+		  cp->ctl.sent, cp->ctl.acked, cp->ctl.rejected, cp->ctl.lost, cp->ctl.q_len,
+		  cp->bindings.count, cp->bindings.moves);
+	pmip_info("neigh ns_sent %lu na %lu resolved %lu failed %lu; ra unsolicited %lu solicited %lu rs %lu rs_unknown_mn %lu",
+		  cp->neigh.ns_sent, cp->neigh.na_received, cp->neigh.resolved, cp->neigh.failed,
+		  cp->ra.sent_unsolicited, cp->ra.sent_solicited, cp->ra.rs_received,
+		  cp->ra.rs_unknown_mn);
 	pmip_info("echo requests %lu replies %lu invalid %lu not_sent %lu; punt_unhandled %lu",
 		  cp->echo.requests, cp->echo.replies, cp->echo.invalid, cp->echo.not_sent,
 		  cp->punt_unhandled);
@@ -143,6 +168,14 @@ int main(int argc, char **argv)
 		pmip_err("cannot create the event loop");
 		return 1;
 	}
+	if (cp_ctl_init(&cp.ctl) != 0 || cp_neigh_init(&cp, cfg.dp.max_neighbours) != 0 ||
+	    cp_tunnels_init(&cp, cfg.dp.max_tunnels) != 0 ||
+	    cp_bindings_init(&cp, cfg.dp.max_bindings) != 0) {
+		pmip_err("out of memory for cp tables");
+		return 1;
+	}
+	if (cp_admin_init(&cp, cfg.cp.admin_socket) != 0)
+		return 1;
 	signal(SIGPIPE, SIG_IGN);
 	if (evloop_signal_add(cp.loop, SIGINT, on_signal, &cp) != 0 ||
 	    evloop_signal_add(cp.loop, SIGTERM, on_signal, &cp) != 0 ||
@@ -151,7 +184,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	struct dp_link_handlers h = {
-		.on_ready = on_ready, .on_lost = on_lost, .on_punt = on_punt, .arg = &cp,
+		.on_ready = on_ready, .on_lost = on_lost, .on_punt = on_punt,
+		.on_event = on_event, .on_poll = on_poll, .arg = &cp,
 	};
 	if (dp_link_init(&cp.link, cp.loop, cfg.shm_name, &h) != 0) {
 		pmip_err("cannot start the dp link");
@@ -161,6 +195,7 @@ int main(int argc, char **argv)
 		    cfg.shm_name);
 	int rc = evloop_run(cp.loop);
 	log_stats(&cp);
+	cp_admin_close(&cp);
 	dp_link_close(&cp.link);
 	evloop_destroy(cp.loop);
 	pmip_log_close();

@@ -1,11 +1,17 @@
-/* pmipctl: show a running gateway's counters.
+/* pmipctl: look at and steer a running gateway.
  *
- *   pmipctl -c FILE info|ports|drops|rings    one /pmip/ telemetry command
+ *   pmipctl -c FILE info|ports|drops|rings    pmip-dp counters (telemetry)
+ *   pmipctl -c FILE binding ID                one binding's counters in dp
  *   pmipctl -c FILE raw /ethdev/stats,0       any DPDK telemetry command
+ *   pmipctl -c FILE cp binding set id=N hnp=P/64 peer=A [port=P mac=M] ...
+ *   pmipctl -c FILE cp binding del id=N
+ *   pmipctl -c FILE cp binding list | neigh list | stats
  *
- * Talks to pmip-dp's DPDK telemetry socket (RTE telemetry v2, a SOCK_SEQPACKET
- * unix socket in dp's runtime directory, found from the ini's gateway name)
- * and prints the JSON answer on one line, so scripts can parse it.
+ * dp answers through its DPDK telemetry socket (RTE telemetry v2, a
+ * SOCK_SEQPACKET unix socket in dp's runtime directory, found from the
+ * ini's gateway name); cp through its control socket ([cp] admin_socket).
+ * Answers are JSON on one line, so scripts can parse them. Exit status 1
+ * if the gateway answered {"ok":false,...} or could not be reached.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,9 +27,62 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pmipctl -c FILE info|ports|drops|rings\n"
-			"       pmipctl -c FILE raw COMMAND\n");
+	fprintf(stderr, "usage: pmipctl -c FILE info|ports|drops|rings|binding ID\n"
+			"       pmipctl -c FILE raw COMMAND\n"
+			"       pmipctl -c FILE cp REQUEST...   (binding set|del|list, neigh list, stats)\n");
 	return 2;
+}
+
+/* One request line to cp's control socket; print the reply line. */
+static int cp_request(const char *sock_path, int argc, char **argv)
+{
+	char req[512];
+	size_t n = 0;
+	for (int i = 0; i < argc; i++) {
+		int w = snprintf(req + n, sizeof(req) - n, "%s%s", i ? " " : "", argv[i]);
+		if (w < 0 || (size_t)w >= sizeof(req) - n - 1) {
+			fprintf(stderr, "pmipctl: request too long\n");
+			return 2;
+		}
+		n += (size_t)w;
+	}
+	req[n++] = '\n';
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	if (fd < 0 || strlen(sock_path) >= sizeof(sun.sun_path)) {
+		perror("pmipctl: socket");
+		return 1;
+	}
+	memcpy(sun.sun_path, sock_path, strlen(sock_path) + 1);
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		fprintf(stderr, "pmipctl: cannot connect to %s: %s (is pmip-cp running?)\n",
+			sock_path, strerror(errno));
+		close(fd);
+		return 1;
+	}
+	if (write(fd, req, n) != (ssize_t)n) {
+		perror("pmipctl: write");
+		close(fd);
+		return 1;
+	}
+	static char buf[REPLY_MAX * 4];
+	size_t got = 0;
+	while (got < sizeof(buf) - 1) {
+		ssize_t r = read(fd, buf + got, sizeof(buf) - 1 - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		if (buf[got - 1] == '\n')
+			break;
+	}
+	close(fd);
+	buf[got] = '\0';
+	if (got == 0) {
+		fprintf(stderr, "pmipctl: no answer from pmip-cp\n");
+		return 1;
+	}
+	fputs(buf, stdout);
+	return strstr(buf, "\"ok\":false") != NULL ? 1 : 0;
 }
 
 static int query(const char *sock_path, const char *cmd)
@@ -76,7 +135,16 @@ int main(int argc, char **argv)
 	}
 	char cmd[256];
 	const char *verb = argv[3];
-	if (strcmp(verb, "raw") == 0) {
+	if (strcmp(verb, "cp") == 0) {
+		if (argc < 5)
+			return usage();
+		return cp_request(cfg.cp.admin_socket, argc - 4, argv + 4);
+	}
+	if (strcmp(verb, "binding") == 0) {
+		if (argc != 5)
+			return usage();
+		snprintf(cmd, sizeof(cmd), "/pmip/binding,%s", argv[4]);
+	} else if (strcmp(verb, "raw") == 0) {
 		if (argc != 5)
 			return usage();
 		snprintf(cmd, sizeof(cmd), "%s", argv[4]);

@@ -22,7 +22,7 @@
 
 static void evt_send(struct pmip_evt_msg *e)
 {
-	e->generation = dp.shm.hdr->generation;
+	e->generation = dp.generation;
 	if (rte_ring_mp_enqueue_elem(dp.shm.ring[PMIP_RING_EVT], e, sizeof(*e)) != 0)
 		__atomic_fetch_add(&dp.evt_ring_full, 1, __ATOMIC_RELAXED);
 }
@@ -42,7 +42,7 @@ static void ctl_hello(const struct pmip_ctl_msg *m)
 {
 	pmip_notice("hello from pmip-cp pid %d", m->u.hello.cp_pid);
 	struct pmip_evt_msg e = { .type = PMIP_EVT_HELLO_ACK, .seq = m->seq };
-	e.u.hello_ack.generation = dp.shm.hdr->generation;
+	e.u.hello_ack.generation = dp.generation;
 	e.u.hello_ack.dp_pid = (int32_t)getpid();
 	e.u.hello_ack.n_ports = (uint16_t)dp.n_ports;
 	e.u.hello_ack.n_workers = (uint16_t)dp.n_workers;
@@ -61,21 +61,66 @@ static void ctl_hello(const struct pmip_ctl_msg *m)
 	}
 }
 
+/* The id a forwarding-state message names, for its ack. */
+static uint32_t ctl_id(const struct pmip_ctl_msg *m)
+{
+	switch (m->type) {
+	case PMIP_CTL_NEIGH_SET:
+	case PMIP_CTL_NEIGH_DEL:
+		return m->u.neigh.id;
+	case PMIP_CTL_TUNNEL_SET:
+	case PMIP_CTL_TUNNEL_DEL:
+		return m->u.tunnel.id;
+	case PMIP_CTL_BINDING_SET:
+	case PMIP_CTL_BINDING_DEL:
+		return m->u.binding.id;
+	default:
+		return 0;
+	}
+}
+
+/* Acks wait for the grace period that follows their burst. */
+static struct pmip_evt_msg pending_acks[CTL_BURST];
+static unsigned n_pending_acks;
+
 static void ctl_apply(const struct pmip_ctl_msg *m)
 {
-	if (m->generation != dp.shm.hdr->generation) {
+	if (m->generation != dp.generation) {
 		ctl_reject(m, PMIP_CTL_REJECT_STALE_GENERATION);
 		return;
 	}
-	switch (m->type) {
-	case PMIP_CTL_HELLO:
+	if (m->type == PMIP_CTL_HELLO) {
 		ctl_hello(m);
-		break;
-	default:
+		__atomic_fetch_add(&dp.ctl_msgs, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	int status = dp_tables_apply(&dp.tables, m);
+	if (status == PMIP_CTL_REJECT_UNKNOWN_TYPE) {
 		ctl_reject(m, PMIP_CTL_REJECT_UNKNOWN_TYPE);
 		return;
 	}
-	__atomic_fetch_add(&dp.ctl_msgs, 1, __ATOMIC_RELAXED);
+	if (status != PMIP_CTL_OK) {
+		__atomic_fetch_add(&dp.ctl_rejected, 1, __ATOMIC_RELAXED);
+		pmip_warn("ctl %s id %u seq %u rejected: reason %d", pmip_ctl_type_name(m->type),
+			  ctl_id(m), m->seq, status);
+	} else {
+		__atomic_fetch_add(&dp.ctl_msgs, 1, __ATOMIC_RELAXED);
+	}
+	struct pmip_evt_msg *a = &pending_acks[n_pending_acks++];
+	*a = (struct pmip_evt_msg){ .type = PMIP_EVT_ACK, .seq = m->seq };
+	a->u.ack.ctl_type = m->type;
+	a->u.ack.status = (uint16_t)status;
+	a->u.ack.id = ctl_id(m);
+}
+
+/* After a burst: grace period (frees what was replaced, and makes sure no
+ * worker still uses it), then the acks. */
+static void ctl_burst_done(void)
+{
+	dp_tables_synchronize(&dp.tables);
+	for (unsigned i = 0; i < n_pending_acks; i++)
+		evt_send(&pending_acks[i]);
+	n_pending_acks = 0;
 }
 
 /* Log cp attaching, detaching or dying: an operator wants to know why the
@@ -114,6 +159,8 @@ void dp_main_loop(void)
 							    NULL);
 		for (unsigned i = 0; i < n; i++)
 			ctl_apply(&msgs[i]);
+		if (n != 0)
+			ctl_burst_done();
 		pmip_shm_heartbeat(&dp.shm);
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);

@@ -27,7 +27,17 @@
 	X(NS_TARGET_NOT_OURS, "ns_target_not_ours", "Neighbor Solicitation for another address") \
 	X(LOCAL_UNHANDLED, "local_unhandled", "addressed to us, but nothing handles that protocol") \
 	X(MCAST_IGNORED, "mcast_ignored", "multicast group dp does not listen to")             \
-	X(NO_ROUTE, "no_route", "not addressed to us, and no forwarding state for it")         \
+	X(NO_ROUTE, "no_route", "no route to the destination (or link-local, never forwarded)") \
+	X(BLACKHOLE, "blackhole", "matched a blackhole route")                                 \
+	X(NO_BINDING, "no_binding", "MAG: from an MN, or to one, with no binding")              \
+	X(NO_TUNNEL, "no_tunnel", "the binding's tunnel is not (yet) installed")               \
+	X(NEIGH_UNRESOLVED, "neigh_unresolved", "next hop's link-layer address unknown (resolution asked)") \
+	X(HOP_LIMIT, "hop_limit_exceeded", "hop limit would reach 0 (Time Exceeded sent)")     \
+	X(TOO_BIG, "too_big", "larger than the link or tunnel MTU (Packet Too Big sent)")      \
+	X(TUNNEL_MALFORMED, "tunnel_malformed", "IPv6-in-IPv6 packet whose inner header is bad") \
+	X(SPOOFED_SOURCE, "spoofed_source", "LMA: inner source not a binding served by that MAG") \
+	X(TUNNEL_MISMATCH, "tunnel_mismatch", "MAG: tunnelled packet not from the MN's LMA")  \
+	X(NO_HEADROOM, "no_headroom", "no room in the mbuf for the tunnel header")             \
 	X(PUNT_RING_FULL, "punt_ring_full", "control packet for cp, but the punt ring is full") \
 	X(PUNT_TOO_BIG, "punt_too_big", "control packet larger than a punt ring element")      \
 	X(TX_QUEUE_FULL, "tx_queue_full", "the port's tx queue did not take the packet")       \
@@ -59,8 +69,12 @@ struct dp_port_stats {
 struct dp_lcore_stats {
 	struct dp_port_stats port[PMIP_CFG_MAX_PORTS];
 	uint64_t drop[DP_DROP_COUNT];
-	uint64_t loops;      /* loop iterations */
-	uint64_t sleeps;     /* idle sleeps taken */
+	uint64_t loops;           /* loop iterations */
+	uint64_t sleeps;          /* idle sleeps taken */
+	uint64_t icmp_sent;       /* ICMPv6 errors generated */
+	uint64_t icmp_suppressed; /* ICMPv6 errors not sent: rate limit or RFC 4443 2.4(e) */
+	uint64_t neigh_misses;    /* resolution requests sent to cp */
+	uint64_t evt_full;        /* events lost: evt ring full */
 } __rte_cache_aligned;
 
 /* Single-writer increment: an atomic store so concurrent readers see whole

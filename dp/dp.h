@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_mbuf.h>
@@ -19,6 +20,7 @@
 #include "counters.h"
 #include "msg.h"
 #include "shm.h"
+#include "tables.h"
 
 #define DP_MAX_WORKERS 64
 #define DP_MAX_BURST 256
@@ -54,6 +56,15 @@ struct dp_txbuf {
 	struct rte_mbuf *pkts[DP_MAX_BURST * 2];
 };
 
+/* ICMPv6 errors a worker may send in a burst (then [dp] icmp_rate per second). */
+#define DP_ICMP_BURST 16
+#define DP_MISS_SLOTS 64
+
+struct dp_miss_slot {
+	uint32_t hash;
+	uint64_t tsc;
+};
+
 /* Per-worker state, set up before the loop starts and touched only by its
  * lcore (except stats, read by telemetry). */
 struct dp_worker {
@@ -64,6 +75,10 @@ struct dp_worker {
 	struct dp_txbuf txbuf[PMIP_CFG_MAX_PORTS];
 	struct pmip_pkt_msg punt_msg;  /* staging for punt ring copies */
 	struct pmip_pkt_msg tx_msgs[DP_TX_RING_BURST]; /* taken off the tx ring */
+	struct dp_binding_ctr *bctr;   /* [max_bindings] per-binding counters */
+	uint64_t icmp_tokens;          /* ICMPv6 error token bucket */
+	uint64_t icmp_tsc;
+	struct dp_miss_slot miss[DP_MISS_SLOTS]; /* recent resolution requests */
 	struct dp_lcore_stats stats;
 } __rte_cache_aligned;
 
@@ -73,6 +88,10 @@ struct dp_ctx {
 	unsigned n_ports;
 	struct rte_mempool *pool;
 	struct pmip_shm shm;
+	uint64_t generation;     /* of the segment, for events */
+	struct dp_tables tables;
+	uint64_t tsc_hz;
+	unsigned icmp_rate;      /* ICMPv6 errors per second per worker */
 	struct dp_worker *workers;
 	unsigned n_workers;
 	unsigned burst;
@@ -94,8 +113,21 @@ void dp_worker_tx(struct dp_worker *w, uint16_t port, struct rte_mbuf *m);
 void dp_worker_drop(struct dp_worker *w, uint16_t port, struct rte_mbuf *m,
 		    enum dp_drop_reason reason);
 
-/* local.c: a frame whose fate is decided here (ND, punt, or drop). */
-void dp_input(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf *m);
+/* fwd.c: classify a burst and forward it (the fast path). */
+void dp_rx_burst(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf **pkts,
+		 unsigned n);
+
+/* local.c: a frame to one of our addresses or a multicast group. */
+void dp_local_input(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf *m);
+
+/* Is addr (16 bytes) one of the port's own unicast addresses? */
+static inline bool dp_port_owns(const struct dp_port *port, const uint8_t *addr)
+{
+	for (unsigned i = 0; i < port->n_addrs; i++)
+		if (memcmp(&port->addrs[i], addr, 16) == 0)
+			return true;
+	return false;
+}
 
 /* control.c: main lcore */
 void dp_main_loop(void);

@@ -1,10 +1,12 @@
-/* Frames addressed to the gateway itself, and everything not yet forwarded.
+/* Frames addressed to the gateway itself or to a multicast group.
  *
  * dp answers Neighbor Solicitations for its own addresses here, on the
  * worker, so that kernel hosts can reach the gateway even while cp is down
- * (RFC 4861 7.2.4). Control packets for cp are copied onto the punt ring;
- * the rest is dropped with a named reason. Runs on the packet path: no
- * locks, allocation, syscalls or logging.
+ * (RFC 4861 7.2.4). Control packets for cp (echo requests, Neighbor
+ * Advertisements that resolve next hops, Router Solicitations from mobile
+ * nodes) are validated and copied onto the punt ring; the rest is dropped
+ * with a named reason. Runs on the packet path: no locks, allocation,
+ * syscalls or logging.
  */
 #include <string.h>
 
@@ -21,14 +23,6 @@ static const struct in6_addr all_routers = { .s6_addr = { 0xff, 0x02, [15] = 0x0
 static inline bool addr_eq(const struct in6_addr *a, const struct in6_addr *b)
 {
 	return memcmp(a, b, sizeof(*a)) == 0;
-}
-
-static int port_addr_index(const struct dp_port *port, const struct in6_addr *a)
-{
-	for (unsigned i = 0; i < port->n_addrs; i++)
-		if (addr_eq(&port->addrs[i], a))
-			return (int)i;
-	return -1;
 }
 
 static bool port_listens(const struct dp_port *port, const struct in6_addr *group)
@@ -73,7 +67,7 @@ static void answer_ns(struct dp_worker *w, const struct dp_port *port, struct rt
 		dp_worker_drop(w, port->index, m, DP_DROP_ND_INVALID);
 		return;
 	}
-	if (port_addr_index(port, &ns.target) < 0) {
+	if (!dp_port_owns(port, ns.target.s6_addr)) {
 		dp_worker_drop(w, port->index, m, DP_DROP_NS_TARGET_NOT_OURS);
 		return;
 	}
@@ -111,10 +105,35 @@ static void local_icmp6(struct dp_worker *w, const struct dp_port *port, struct 
 		dp_worker_drop(w, port->index, m, DP_DROP_ICMP6_MALFORMED);
 		return;
 	}
+	size_t frame_len = PMIP_ETH_HLEN + PMIP_IPV6_HLEN + ip->payload_len;
 	switch (icmp[0]) {
 	case PMIP_ND_NEIGHBOR_SOLICIT:
 		answer_ns(w, port, m, eth, ip, icmp);
 		return;
+	case PMIP_ND_NEIGHBOR_ADVERT: {
+		/* cp resolves next hops; it gets only valid advertisements. */
+		struct pmip_nd_na na;
+		if (pmip_nd_na_parse(ip, icmp, ip->payload_len, &na) != PMIP_PKT_ERR_OK) {
+			dp_worker_drop(w, port->index, m, DP_DROP_ND_INVALID);
+			return;
+		}
+		punt(w, port, m, frame_len, PMIP_PUNT_NEIGH_ADVERT);
+		return;
+	}
+	case PMIP_ND_ROUTER_SOLICIT: {
+		/* A MAG is its mobile nodes' default router (RFC 5213 6.9.1). */
+		struct pmip_nd_rs rs;
+		if (dp.cfg->role != PMIP_ROLE_MAG || port->kind != PMIP_PORT_ACCESS) {
+			dp_worker_drop(w, port->index, m, DP_DROP_LOCAL_UNHANDLED);
+			return;
+		}
+		if (pmip_nd_rs_parse(ip, icmp, ip->payload_len, &rs) != PMIP_PKT_ERR_OK) {
+			dp_worker_drop(w, port->index, m, DP_DROP_ND_INVALID);
+			return;
+		}
+		punt(w, port, m, frame_len, PMIP_PUNT_ROUTER_SOLICIT);
+		return;
+	}
 	case PMIP_ICMP6_ECHO_REQUEST: {
 		struct pmip_icmp6_echo echo;
 		if (!unicast) {
@@ -125,8 +144,7 @@ static void local_icmp6(struct dp_worker *w, const struct dp_port *port, struct 
 			dp_worker_drop(w, port->index, m, DP_DROP_ICMP6_MALFORMED);
 			return;
 		}
-		punt(w, port, m, PMIP_ETH_HLEN + PMIP_IPV6_HLEN + ip->payload_len,
-		     PMIP_PUNT_ECHO_REQUEST);
+		punt(w, port, m, frame_len, PMIP_PUNT_ECHO_REQUEST);
 		return;
 	}
 	default:
@@ -135,12 +153,11 @@ static void local_icmp6(struct dp_worker *w, const struct dp_port *port, struct 
 	}
 }
 
-void dp_input(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf *m)
+/* Called by the classifier (fwd.c) for a contiguous frame whose destination
+ * is one of the port's addresses or a multicast group. Parsed again with
+ * the full codecs: local traffic is control traffic, not the fast path. */
+void dp_local_input(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf *m)
 {
-	if (!rte_pktmbuf_is_contiguous(m)) {
-		dp_worker_drop(w, port->index, m, DP_DROP_MULTI_SEGMENT);
-		return;
-	}
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 	size_t len = rte_pktmbuf_data_len(m);
 	struct pmip_eth_view eth;
@@ -157,19 +174,9 @@ void dp_input(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf *
 		dp_worker_drop(w, port->index, m, DP_DROP_IPV6_MALFORMED);
 		return;
 	}
-	bool unicast;
-	if (port_addr_index(port, &ip.dst) >= 0) {
-		unicast = true;
-	} else if (ip.dst.s6_addr[0] == 0xff) {
-		if (!port_listens(port, &ip.dst)) {
-			dp_worker_drop(w, port->index, m, DP_DROP_MCAST_IGNORED);
-			return;
-		}
-		unicast = false;
-	} else {
-		/* Forwarding comes with the binding tables; until then nothing
-		 * that is not for us has anywhere to go. */
-		dp_worker_drop(w, port->index, m, DP_DROP_NO_ROUTE);
+	bool unicast = ip.dst.s6_addr[0] != 0xff;
+	if (!unicast && !port_listens(port, &ip.dst)) {
+		dp_worker_drop(w, port->index, m, DP_DROP_MCAST_IGNORED);
 		return;
 	}
 	if (ip.next_header != PMIP_IPPROTO_ICMPV6) {

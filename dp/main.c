@@ -22,7 +22,9 @@
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_cycles.h>
 
 #include "dp.h"
 #include "eal_args.h"
@@ -194,8 +196,34 @@ int main(int argc, char **argv)
 		pmip_err("shared memory: %s", err);
 		goto out_pool;
 	}
+	dp.generation = dp.shm.hdr->generation;
 	if (dp_ports_init(&dp) != 0)
 		goto out_ports;
+	struct dp_tables_conf tconf = {
+		.mag = cfg.role == PMIP_ROLE_MAG,
+		.n_ports = dp.n_ports,
+		.max_bindings = cfg.dp.max_bindings,
+		.max_tunnels = cfg.dp.max_tunnels,
+		.max_neighbours = cfg.dp.max_neighbours,
+		.socket = (int)rte_socket_id(),
+		.name = cfg.name,
+	};
+	if (dp_tables_create(&dp.tables, &tconf) != 0)
+		goto out_ports;
+	for (unsigned i = 0; i < dp.n_workers; i++) {
+		dp.workers[i].bctr = rte_zmalloc("binding counters",
+						 sizeof(struct dp_binding_ctr) * cfg.dp.max_bindings,
+						 RTE_CACHE_LINE_SIZE);
+		if (dp.workers[i].bctr == NULL) {
+			pmip_err("out of memory for %u binding counters (raise [dp] memory_mb)",
+				 cfg.dp.max_bindings);
+			goto out_tables;
+		}
+		dp.workers[i].icmp_tokens = DP_ICMP_BURST;
+		dp.workers[i].icmp_tsc = rte_rdtsc();
+	}
+	dp.tsc_hz = rte_get_tsc_hz();
+	dp.icmp_rate = cfg.dp.icmp_rate;
 	dp_telemetry_register();
 
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -222,6 +250,10 @@ int main(int argc, char **argv)
 	rte_eal_mp_wait_lcore();
 	log_counters();
 	rc = 0;
+out_tables:
+	for (unsigned i = 0; i < dp.n_workers; i++)
+		rte_free(dp.workers[i].bctr);
+	dp_tables_destroy(&dp.tables);
 out_ports:
 	dp_ports_close(&dp);
 	pmip_shm_destroy(&dp.shm);

@@ -2,6 +2,8 @@
  * `dpdk-telemetry.py -f pmip-NAME` or `pmipctl -c FILE stats`.
  * Callbacks run on the telemetry thread and only read per-lcore counters. */
 #define LOG_MODULE "telemetry"
+#include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_ring.h>
@@ -98,6 +100,53 @@ static int tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 				  __atomic_load_n(&dp.evt_ring_full, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_u64(d, "worker_loops", sum_at(offsetof(struct dp_lcore_stats, loops)));
 	rte_tel_data_add_dict_u64(d, "worker_sleeps", sum_at(offsetof(struct dp_lcore_stats, sleeps)));
+	rte_tel_data_add_dict_u64(d, "bindings", dp.tables.n_bindings);
+	rte_tel_data_add_dict_u64(d, "tunnels", dp.tables.n_tunnels);
+	rte_tel_data_add_dict_u64(d, "neighbours", dp.tables.n_neighbours);
+	rte_tel_data_add_dict_u64(d, "icmp_sent", sum_at(offsetof(struct dp_lcore_stats, icmp_sent)));
+	rte_tel_data_add_dict_u64(d, "icmp_suppressed",
+				  sum_at(offsetof(struct dp_lcore_stats, icmp_suppressed)));
+	rte_tel_data_add_dict_u64(d, "neigh_misses",
+				  sum_at(offsetof(struct dp_lcore_stats, neigh_misses)));
+	rte_tel_data_add_dict_u64(d, "evt_full", sum_at(offsetof(struct dp_lcore_stats, evt_full)));
+	return 0;
+}
+
+/* /pmip/binding,ID: one binding's counters (summed over workers) and keys.
+ * The keys are main-lcore bookkeeping read without a lock: a display may
+ * show a binding mid-update, never a packet. */
+static int tel_binding(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	char *end;
+	if (params == NULL || *params == '\0')
+		return -1;
+	unsigned long id = strtoul(params, &end, 10);
+	if (*end != '\0' || id >= dp.tables.max_bindings)
+		return -1;
+	struct dp_binding_ctr sum = { 0 };
+	for (unsigned w = 0; w < dp.n_workers; w++) {
+		const struct dp_binding_ctr *c = &dp.workers[w].bctr[id];
+		sum.up_pkts += __atomic_load_n(&c->up_pkts, __ATOMIC_RELAXED);
+		sum.up_bytes += __atomic_load_n(&c->up_bytes, __ATOMIC_RELAXED);
+		sum.down_pkts += __atomic_load_n(&c->down_pkts, __ATOMIC_RELAXED);
+		sum.down_bytes += __atomic_load_n(&c->down_bytes, __ATOMIC_RELAXED);
+	}
+	const struct dp_binding_rec *r = &dp.tables.bindings[id];
+	char hnp[INET6_ADDRSTRLEN] = "", hoa[INET6_ADDRSTRLEN] = "";
+	struct in6_addr p = { 0 };
+	memcpy(p.s6_addr, r->hnp, 8);
+	inet_ntop(AF_INET6, &p, hnp, sizeof(hnp));
+	inet_ntop(AF_INET6, &r->hoa, hoa, sizeof(hoa));
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "installed", r->in_use);
+	rte_tel_data_add_dict_string(d, "hnp", hnp);
+	rte_tel_data_add_dict_string(d, "hoa", hoa);
+	rte_tel_data_add_dict_u64(d, "tunnel", r->tunnel_id);
+	rte_tel_data_add_dict_u64(d, "up_pkts", sum.up_pkts);
+	rte_tel_data_add_dict_u64(d, "up_bytes", sum.up_bytes);
+	rte_tel_data_add_dict_u64(d, "down_pkts", sum.down_pkts);
+	rte_tel_data_add_dict_u64(d, "down_bytes", sum.down_bytes);
 	return 0;
 }
 
@@ -128,6 +177,8 @@ int dp_telemetry_register(void)
 					 "Per-port packet counters, summed over lcores");
 	rc |= rte_telemetry_register_cmd("/pmip/drops", tel_drops,
 					 "Dropped packets by reason, summed over lcores and ports");
+	rc |= rte_telemetry_register_cmd("/pmip/binding", tel_binding,
+					 "One binding's counters and keys. Parameter: binding id");
 	rc |= rte_telemetry_register_cmd("/pmip/rings", tel_rings,
 					 "Fill level of the shared-memory rings");
 	if (rc != 0)

@@ -119,8 +119,7 @@ int dp_worker_loop(void *arg)
 				bytes += rte_pktmbuf_pkt_len(pkts[j]);
 			DP_STAT_ADD(w->stats.port[q->port].rx_pkts, n);
 			DP_STAT_ADD(w->stats.port[q->port].rx_bytes, bytes);
-			for (uint16_t j = 0; j < n; j++)
-				dp_input(w, port, pkts[j]);
+			dp_rx_burst(w, port, pkts, n);
 		}
 		work += tx_ring_drain(w);
 		for (uint16_t p = 0; p < dp.n_ports; p++)

@@ -27,6 +27,10 @@ LAB_MAG1_CORE=2001:db8:c::1
 LAB_LMA1_CORE=2001:db8:c::2
 LAB_LMA1_NET=2001:db8:e::1
 LAB_CN1=2001:db8:e::100
+# Mobile nodes' home network prefixes come from 2001:db8:1000::/36 (one /64
+# each); the correspondent node reaches them through the LMA.
+LAB_HNP_RANGE=2001:db8:1000::/36
+LAB_MN1_HNP=2001:db8:1000::/64
 
 lab_log() { printf '[lab] %s\n' "$*" >&2; }
 lab_die() { printf '[lab] error: %s\n' "$*" >&2; exit 1; }
@@ -65,6 +69,7 @@ lab_topology_up() {
 	lab_link pl-lma1 mgmt0 pl-aaa lma1 host host
 	lab_addr pl-mn1 eth0 $LAB_MN1/64
 	lab_addr pl-cn1 eth0 $LAB_CN1/64
+	ip -n pl-cn1 -6 route add $LAB_HNP_RANGE via $LAB_LMA1_NET
 	lab_addr pl-aaa mag1 2001:db8:f1::1/64
 	lab_addr pl-mag1 mgmt0 2001:db8:f1::2/64
 	lab_addr pl-aaa lma1 2001:db8:f2::1/64

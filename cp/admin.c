@@ -1,0 +1,403 @@
+/* The control socket (unix stream, [cp] admin_socket) that pmipctl talks to.
+ * One request per line, one JSON object per reply line:
+ *
+ *   binding set id=N hnp=PREFIX peer=ADDR [hoa=ADDR shared] [port=NAME mac=MAC]
+ *   binding del id=N
+ *   binding list
+ *   neigh list
+ *   stats
+ *
+ * "binding set/del" answer only once dp has applied the change and a grace
+ * period has passed (the ack), so a caller that got {"ok":true} knows no
+ * packet is forwarded by the old state any more. */
+#define LOG_MODULE "admin"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cp.h"
+#include "log.h"
+
+#define MAX_CONN 16
+#define LINE_MAX_LEN 512
+#define OUT_MAX (256 * 1024)
+
+struct conn {
+	int fd;
+	uint32_t gen;           /* bumped on close: stale ack callbacks see it */
+	bool waiting;           /* a request waits for dp's ack */
+	size_t in_len;
+	char in[LINE_MAX_LEN];
+};
+
+static struct conn conns[MAX_CONN];
+static uint32_t conn_gen;
+
+static void conn_close(struct cp_ctx *cp, struct conn *c)
+{
+	if (c->fd < 0)
+		return;
+	evloop_fd_del(cp->loop, c->fd);
+	close(c->fd);
+	c->fd = -1;
+	c->gen = ++conn_gen;
+	c->waiting = false;
+	c->in_len = 0;
+}
+
+static void reply(struct cp_ctx *cp, struct conn *c, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void reply(struct cp_ctx *cp, struct conn *c, const char *fmt, ...)
+{
+	static char out[OUT_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(out, sizeof(out) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(out) - 2)
+		n = sizeof(out) - 2;
+	out[n++] = '\n';
+	/* Replies are small and the socket buffer large; a client that does
+	 * not read is dropped rather than blocking cp. */
+	if (write(c->fd, out, (size_t)n) != n)
+		conn_close(cp, c);
+}
+
+/* ack callback arg: connection index and generation packed. */
+static void *ack_arg(struct conn *c)
+{
+	return (void *)(uintptr_t)(((uint64_t)c->gen << 8) | (uint64_t)(c - conns));
+}
+
+static const char *status_text(uint16_t s)
+{
+	switch (s) {
+	case PMIP_CTL_OK:
+		return "ok";
+	case PMIP_CTL_REJECT_INVALID:
+		return "dp: invalid field";
+	case PMIP_CTL_REJECT_NO_SUCH_ID:
+		return "dp: unknown id";
+	case PMIP_CTL_REJECT_TABLE_FULL:
+		return "dp: table full";
+	case PMIP_CTL_REJECT_KEY_IN_USE:
+		return "dp: prefix or address belongs to another binding";
+	case CP_CTL_LOST:
+		return "dp not attached or did not answer";
+	default:
+		return "dp: rejected";
+	}
+}
+
+static void on_ack(struct cp_ctx *cp, void *arg, uint16_t status)
+{
+	uint64_t v = (uint64_t)(uintptr_t)arg;
+	struct conn *c = &conns[v & 0xff];
+	if (c->fd < 0 || c->gen != (uint32_t)(v >> 8))
+		return; /* the client went away */
+	c->waiting = false;
+	if (status == PMIP_CTL_OK)
+		reply(cp, c, "{\"ok\":true}");
+	else
+		reply(cp, c, "{\"ok\":false,\"error\":\"%s\"}", status_text(status));
+}
+
+/* key=value lookup in a tokenised request. */
+static const char *arg_get(char **argv, int argc, const char *key)
+{
+	size_t kl = strlen(key);
+	for (int i = 0; i < argc; i++) {
+		if (strncmp(argv[i], key, kl) == 0 && argv[i][kl] == '=')
+			return argv[i] + kl + 1;
+		if (strcmp(argv[i], key) == 0)
+			return "";
+	}
+	return NULL;
+}
+
+static bool parse_u32(const char *s, uint32_t *out)
+{
+	char *end;
+	if (s == NULL || *s == '\0')
+		return false;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool parse_addr(const char *s, struct in6_addr *a, bool allow_prefix64)
+{
+	char buf[INET6_ADDRSTRLEN + 4];
+	if (s == NULL || strlen(s) >= sizeof(buf))
+		return false;
+	snprintf(buf, sizeof(buf), "%s", s);
+	char *slash = strchr(buf, '/');
+	if (slash != NULL) {
+		if (!allow_prefix64 || strcmp(slash + 1, "64") != 0)
+			return false;
+		*slash = '\0';
+	}
+	return inet_pton(AF_INET6, buf, a) == 1;
+}
+
+static bool parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned v[6];
+	if (s == NULL || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x", &v[0], &v[1], &v[2], &v[3], &v[4],
+				&v[5]) != 6)
+		return false;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return true;
+}
+
+static void cmd_binding_set(struct cp_ctx *cp, struct conn *c, char **argv, int argc)
+{
+	struct cp_binding_spec s = { 0 };
+	const char *why = NULL;
+	if (!parse_u32(arg_get(argv, argc, "id"), &s.id))
+		why = "id=N required";
+	else if (!parse_addr(arg_get(argv, argc, "hnp"), &s.hnp, true))
+		why = "hnp=PREFIX/64 required";
+	else if (!parse_addr(arg_get(argv, argc, "peer"), &s.peer, false))
+		why = "peer=ADDRESS (the LMA, or the serving MAG) required";
+	if (why == NULL && arg_get(argv, argc, "shared") != NULL) {
+		s.flags |= PMIP_BINDING_F_SHARED_PREFIX;
+		if (!parse_addr(arg_get(argv, argc, "hoa"), &s.hoa, false))
+			why = "shared needs hoa=ADDRESS";
+	}
+	if (why == NULL && cp->cfg->role == PMIP_ROLE_MAG) {
+		const char *port = arg_get(argv, argc, "port");
+		int idx = port != NULL ? pmip_config_port_index(cp->cfg, port) : -1;
+		if (idx < 0)
+			why = "port=NAME (an access port) required on a MAG";
+		else if (!parse_mac(arg_get(argv, argc, "mac"), s.mn_mac))
+			why = "mac=xx:xx:xx:xx:xx:xx required on a MAG";
+		s.access_port = (uint16_t)(idx < 0 ? 0 : idx);
+	}
+	memset(s.hnp.s6_addr + 8, 0, 8);
+	if (why == NULL) {
+		/* The ack may come at once (dp away): mark first. */
+		c->waiting = true;
+		if (cp_binding_set(cp, &s, on_ack, ack_arg(c), &why) == 0)
+			return;
+		c->waiting = false;
+	}
+	reply(cp, c, "{\"ok\":false,\"error\":\"%s\"}", why);
+}
+
+static void cmd_binding_del(struct cp_ctx *cp, struct conn *c, char **argv, int argc)
+{
+	uint32_t id;
+	const char *why = NULL;
+	if (!parse_u32(arg_get(argv, argc, "id"), &id)) {
+		why = "id=N required";
+	} else {
+		c->waiting = true;
+		if (cp_binding_del(cp, id, on_ack, ack_arg(c), &why) == 0)
+			return;
+		c->waiting = false;
+	}
+	reply(cp, c, "{\"ok\":false,\"error\":\"%s\"}", why);
+}
+
+static void cmd_binding_list(struct cp_ctx *cp, struct conn *c)
+{
+	static char out[OUT_MAX - 64];
+	size_t n = 0;
+	n += (size_t)snprintf(out + n, sizeof(out) - n, "{\"count\":%u,\"bindings\":[",
+			      cp->bindings.count);
+	bool first = true;
+	for (uint32_t id = 0; id < cp->bindings.max && n < sizeof(out) - 512; id++) {
+		const struct cp_binding *b = &cp->bindings.e[id];
+		if (!b->in_use)
+			continue;
+		char hnp[INET6_ADDRSTRLEN], hoa[INET6_ADDRSTRLEN], peer[INET6_ADDRSTRLEN];
+		inet_ntop(AF_INET6, &b->hnp, hnp, sizeof(hnp));
+		inet_ntop(AF_INET6, &b->hoa, hoa, sizeof(hoa));
+		inet_ntop(AF_INET6, &b->peer, peer, sizeof(peer));
+		n += (size_t)snprintf(out + n, sizeof(out) - n,
+				      "%s{\"id\":%u,\"hnp\":\"%s/64\",\"hoa\":\"%s\",\"shared\":%s,\"peer\":\"%s\",\"tunnel\":%u,\"port\":%u,\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\"}",
+				      first ? "" : ",", id, hnp, hoa,
+				      (b->flags & PMIP_BINDING_F_SHARED_PREFIX) ? "true" : "false",
+				      peer, b->tunnel_id, b->access_port, b->mn_mac[0], b->mn_mac[1],
+				      b->mn_mac[2], b->mn_mac[3], b->mn_mac[4], b->mn_mac[5]);
+		first = false;
+	}
+	reply(cp, c, "%s]}", out);
+}
+
+static void cmd_neigh_list(struct cp_ctx *cp, struct conn *c)
+{
+	static char out[OUT_MAX - 64];
+	static const char *const states[] = { "incomplete", "reachable", "probe", "failed" };
+	size_t n = 0;
+	n += (size_t)snprintf(out + n, sizeof(out) - n, "{\"neighbours\":[");
+	bool first = true;
+	for (uint32_t id = 0; id < cp->neigh.max && n < sizeof(out) - 256; id++) {
+		const struct cp_neigh *e = &cp->neigh.e[id];
+		if (!e->in_use)
+			continue;
+		char ip[INET6_ADDRSTRLEN];
+		inet_ntop(AF_INET6, &e->ip, ip, sizeof(ip));
+		n += (size_t)snprintf(out + n, sizeof(out) - n,
+				      "%s{\"id\":%u,\"port\":%u,\"ip\":\"%s\",\"state\":\"%s\",\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\",\"users\":%u}",
+				      first ? "" : ",", id, e->port, ip, states[e->state], e->mac[0],
+				      e->mac[1], e->mac[2], e->mac[3], e->mac[4], e->mac[5], e->users);
+		first = false;
+	}
+	reply(cp, c, "%s]}", out);
+}
+
+static void cmd_stats(struct cp_ctx *cp, struct conn *c)
+{
+	const struct dp_link_stats *l = &cp->link.stats;
+	reply(cp, c,
+	      "{\"dp_ready\":%s,\"bindings\":%u,\"moves\":%lu,"
+	      "\"ctl\":{\"sent\":%lu,\"acked\":%lu,\"rejected\":%lu,\"lost\":%lu,\"queued\":%zu},"
+	      "\"link\":{\"attaches\":%lu,\"punt\":%lu,\"punt_stale\":%lu,\"tx\":%lu,\"tx_ring_full\":%lu},"
+	      "\"neigh\":{\"ns_sent\":%lu,\"na_received\":%lu,\"na_ignored\":%lu,\"resolved\":%lu,\"failed\":%lu},"
+	      "\"ra\":{\"unsolicited\":%lu,\"solicited\":%lu,\"rs\":%lu,\"rs_unknown_mn\":%lu,\"not_sent\":%lu},"
+	      "\"echo\":{\"requests\":%lu,\"replies\":%lu}}",
+	      cp->link.ready ? "true" : "false", cp->bindings.count, cp->bindings.moves,
+	      cp->ctl.sent, cp->ctl.acked, cp->ctl.rejected, cp->ctl.lost, cp->ctl.q_len,
+	      l->attaches, l->punt_received, l->punt_stale, l->tx_sent, l->tx_ring_full,
+	      cp->neigh.ns_sent, cp->neigh.na_received, cp->neigh.na_ignored, cp->neigh.resolved,
+	      cp->neigh.failed, cp->ra.sent_unsolicited, cp->ra.sent_solicited,
+	      cp->ra.rs_received, cp->ra.rs_unknown_mn, cp->ra.not_sent, cp->echo.requests,
+	      cp->echo.replies);
+}
+
+static void handle_line(struct cp_ctx *cp, struct conn *c, char *line)
+{
+	char *argv[24];
+	int argc = 0;
+	for (char *tok = strtok(line, " \t\r"); tok != NULL && argc < 24; tok = strtok(NULL, " \t\r"))
+		argv[argc++] = tok;
+	if (argc == 0)
+		return;
+	if (argc >= 2 && strcmp(argv[0], "binding") == 0 && strcmp(argv[1], "set") == 0)
+		cmd_binding_set(cp, c, argv + 2, argc - 2);
+	else if (argc >= 2 && strcmp(argv[0], "binding") == 0 && strcmp(argv[1], "del") == 0)
+		cmd_binding_del(cp, c, argv + 2, argc - 2);
+	else if (argc == 2 && strcmp(argv[0], "binding") == 0 && strcmp(argv[1], "list") == 0)
+		cmd_binding_list(cp, c);
+	else if (argc == 2 && strcmp(argv[0], "neigh") == 0 && strcmp(argv[1], "list") == 0)
+		cmd_neigh_list(cp, c);
+	else if (argc == 1 && strcmp(argv[0], "stats") == 0)
+		cmd_stats(cp, c);
+	else
+		reply(cp, c, "{\"ok\":false,\"error\":\"unknown command (binding set|del|list, neigh list, stats)\"}");
+}
+
+static void on_conn(struct evloop *loop, int fd, uint32_t events, void *arg)
+{
+	(void)loop;
+	(void)events;
+	struct cp_ctx *cp = arg;
+	struct conn *c = NULL;
+	for (int i = 0; i < MAX_CONN; i++)
+		if (conns[i].fd == fd)
+			c = &conns[i];
+	if (c == NULL)
+		return;
+	ssize_t n = read(fd, c->in + c->in_len, sizeof(c->in) - c->in_len);
+	if (n <= 0) {
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		conn_close(cp, c);
+		return;
+	}
+	c->in_len += (size_t)n;
+	char *nl;
+	while (c->fd >= 0 && !c->waiting && (nl = memchr(c->in, '\n', c->in_len)) != NULL) {
+		*nl = '\0';
+		size_t used = (size_t)(nl - c->in) + 1;
+		char line[LINE_MAX_LEN];
+		memcpy(line, c->in, used);
+		memmove(c->in, c->in + used, c->in_len - used);
+		c->in_len -= used;
+		handle_line(cp, c, line);
+	}
+	if (c->fd >= 0 && c->in_len == sizeof(c->in)) {
+		reply(cp, c, "{\"ok\":false,\"error\":\"request line longer than %d bytes\"}",
+		      LINE_MAX_LEN - 1);
+		conn_close(cp, c);
+	}
+}
+
+static void on_accept(struct evloop *loop, int fd, uint32_t events, void *arg)
+{
+	(void)events;
+	struct cp_ctx *cp = arg;
+	int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (cfd < 0)
+		return;
+	for (int i = 0; i < MAX_CONN; i++) {
+		if (conns[i].fd < 0) {
+			conns[i].fd = cfd;
+			conns[i].in_len = 0;
+			conns[i].waiting = false;
+			if (evloop_fd_add(loop, cfd, EPOLLIN, on_conn, cp) != 0) {
+				close(cfd);
+				conns[i].fd = -1;
+			}
+			return;
+		}
+	}
+	pmip_warn("too many control connections (%d); refusing one", MAX_CONN);
+	close(cfd);
+}
+
+int cp_admin_init(struct cp_ctx *cp, const char *path)
+{
+	for (int i = 0; i < MAX_CONN; i++)
+		conns[i].fd = -1;
+	cp->admin_fd = -1;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		pmip_err("admin socket path too long: %s", path);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	unlink(path); /* a stale socket of a killed cp */
+	mode_t old = umask(0077);
+	int rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (rc != 0 || listen(fd, 8) != 0 || evloop_fd_add(cp->loop, fd, EPOLLIN, on_accept, cp) != 0) {
+		pmip_err("admin socket %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	cp->admin_fd = fd;
+	snprintf(cp->admin_path, sizeof(cp->admin_path), "%s", path);
+	return 0;
+}
+
+void cp_admin_close(struct cp_ctx *cp)
+{
+	for (int i = 0; i < MAX_CONN; i++)
+		conn_close(cp, &conns[i]);
+	if (cp->admin_fd >= 0) {
+		evloop_fd_del(cp->loop, cp->admin_fd);
+		close(cp->admin_fd);
+		unlink(cp->admin_path);
+		cp->admin_fd = -1;
+	}
+}

@@ -1,0 +1,202 @@
+/* pmip-cp: the daemon's context and the interfaces between its modules.
+ *
+ *   dp_link.c   the shared-memory link to pmip-dp
+ *   ctl_queue.c ctl messages to dp: queued when the ring is full, acks
+ *               matched back to who asked
+ *   neigh.c     neighbour resolution (RFC 4861 7.2) for dp's next hops
+ *   routing.c   connected and static routes; egress choice for tunnels
+ *   tunnels.c   IPv6-in-IPv6 tunnels to peer gateways, shared by bindings
+ *   bindings.c  the binding store (cp is the source of truth; dp a copy)
+ *   ra.c        MAG: Router Advertisements with each MN's home prefix
+ *   admin.c     the control socket that pmipctl talks to
+ *   echo.c      ICMPv6 echo for our own addresses
+ */
+#ifndef PMIP_CP_CP_H
+#define PMIP_CP_CP_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "dp_link.h"
+#include "echo.h"
+#include "evloop.h"
+#include "hmap.h"
+
+struct cp_ctx;
+
+/* ---------------------------------------------------------- ctl_queue -- */
+
+/* Called once per message: status is PMIP_CTL_OK, a reject reason, or
+ * CP_CTL_LOST if dp went away before answering. */
+#define CP_CTL_LOST 0xffff
+typedef void (*cp_ack_cb)(struct cp_ctx *cp, void *arg, uint16_t status);
+
+struct cp_ctl_pending;
+
+struct cp_ctl_queue {
+	struct cp_ctl_pending *q;   /* waiting for ring space */
+	size_t q_head, q_len, q_cap;
+	struct cp_ctl_pending *fly; /* sent, waiting for their ack (in order) */
+	size_t f_head, f_len, f_cap;
+	uint64_t sent, acked, rejected, lost;
+};
+
+int cp_ctl_init(struct cp_ctl_queue *q);
+void cp_ctl_free(struct cp_ctl_queue *q);
+/* Queue m (type and body set) for dp; cb may be NULL. Messages go in order. */
+void cp_ctl_send(struct cp_ctx *cp, const struct pmip_ctl_msg *m, cp_ack_cb cb, void *arg);
+void cp_ctl_flush(struct cp_ctx *cp);
+void cp_ctl_on_ack(struct cp_ctx *cp, const struct pmip_evt_msg *e);
+/* dp went away: everything queued or in flight is answered CP_CTL_LOST. */
+void cp_ctl_reset(struct cp_ctx *cp);
+
+/* -------------------------------------------------------------- neigh -- */
+
+enum cp_neigh_state { NEIGH_INCOMPLETE, NEIGH_REACHABLE, NEIGH_PROBE, NEIGH_FAILED };
+
+struct cp_neigh {
+	bool in_use;
+	uint16_t port;
+	enum cp_neigh_state state;
+	uint8_t mac[6];
+	uint8_t probes;        /* unanswered NS in this state */
+	uint32_t users;        /* tunnels and routes that pin it */
+	struct in6_addr ip;
+	struct evloop_timer timer;
+};
+
+struct cp_neigh_table {
+	struct cp_neigh *e;    /* [max] by id */
+	uint32_t max;
+	uint32_t next_free_hint;
+	struct hmap by_key;    /* (port, ip) -> id */
+	uint64_t ns_sent, na_received, na_ignored, resolved, failed;
+};
+
+int cp_neigh_init(struct cp_ctx *cp, uint32_t max);
+/* The id for (port, ip), created (and resolution started) if new; pinned
+ * entries stay until unpinned. UINT32_MAX if the table is full. */
+uint32_t cp_neigh_get(struct cp_ctx *cp, uint16_t port, const struct in6_addr *ip, bool pin);
+void cp_neigh_unpin(struct cp_ctx *cp, uint32_t id);
+void cp_neigh_on_miss(struct cp_ctx *cp, const struct pmip_evt_neigh_miss *m);
+void cp_neigh_on_na(struct cp_ctx *cp, const struct pmip_pkt_msg *pkt);
+void cp_neigh_push_all(struct cp_ctx *cp);
+
+/* ------------------------------------------------------------ routing -- */
+
+struct cp_route_choice {
+	uint16_t port;
+	struct in6_addr next_hop; /* the destination itself when on-link */
+};
+
+/* Push connected and static routes to dp (on every dp start). */
+void cp_routing_push_all(struct cp_ctx *cp);
+/* Egress for a destination: longest match over connected prefixes and
+ * static routes. false if unreachable. */
+bool cp_routing_lookup(const struct cp_ctx *cp, const struct in6_addr *dst,
+		       struct cp_route_choice *out);
+/* Our source address on a port: its first configured address. */
+const struct in6_addr *cp_port_address(const struct cp_ctx *cp, uint16_t port);
+/* The port's link-local address (from its MAC, once dp told us). */
+bool cp_port_link_local(const struct cp_ctx *cp, uint16_t port, struct in6_addr *out);
+
+/* ------------------------------------------------------------ tunnels -- */
+
+struct cp_tunnel {
+	bool in_use;
+	uint16_t port;
+	uint16_t mtu;
+	uint32_t users;
+	uint32_t neigh_id;
+	struct in6_addr local, remote;
+};
+
+struct cp_tunnel_table {
+	struct cp_tunnel *e;
+	uint32_t max;
+	struct hmap by_remote;  /* remote address -> id */
+};
+
+int cp_tunnels_init(struct cp_ctx *cp, uint32_t max);
+/* A tunnel to remote (created and pushed if new), with one more user.
+ * UINT32_MAX with *why set if there is no route or no room. */
+uint32_t cp_tunnel_acquire(struct cp_ctx *cp, const struct in6_addr *remote, const char **why);
+void cp_tunnel_release(struct cp_ctx *cp, uint32_t id);
+void cp_tunnels_push_all(struct cp_ctx *cp);
+
+/* ----------------------------------------------------------- bindings -- */
+
+struct cp_binding {
+	bool in_use;
+	uint8_t flags;            /* PMIP_BINDING_F_* */
+	uint16_t access_port;     /* MAG */
+	uint32_t tunnel_id;
+	uint8_t mn_mac[6];        /* MAG */
+	struct in6_addr hnp;      /* /64 */
+	struct in6_addr hoa;      /* shared-prefix model */
+	struct in6_addr peer;     /* LMA (on a MAG) or serving MAG (on an LMA) */
+	uint8_t ra_initial;       /* MAG: initial RAs still to send */
+	struct evloop_timer ra_timer; /* MAG */
+};
+
+struct cp_binding_table {
+	struct cp_binding *e;
+	uint32_t max;
+	uint32_t count;
+	struct hmap by_mn;        /* MAG: (port, mac) -> id, for RS */
+	uint64_t moves;
+};
+
+struct cp_binding_spec {
+	uint32_t id;
+	struct in6_addr hnp;
+	struct in6_addr hoa;
+	uint8_t flags;
+	struct in6_addr peer;
+	uint16_t access_port;
+	uint8_t mn_mac[6];
+};
+
+int cp_bindings_init(struct cp_ctx *cp, uint32_t max);
+/* Add, or update (a new peer is a handover). cb gets dp's answer. Returns 0,
+ * or -1 with *why if the spec is refused before reaching dp. */
+int cp_binding_set(struct cp_ctx *cp, const struct cp_binding_spec *s, cp_ack_cb cb, void *arg,
+		   const char **why);
+int cp_binding_del(struct cp_ctx *cp, uint32_t id, cp_ack_cb cb, void *arg, const char **why);
+void cp_bindings_push_all(struct cp_ctx *cp);
+
+/* ----------------------------------------------------------------- ra -- */
+
+void cp_ra_binding_added(struct cp_ctx *cp, uint32_t id);
+void cp_ra_binding_removed(struct cp_ctx *cp, uint32_t id);
+void cp_ra_on_rs(struct cp_ctx *cp, const struct pmip_pkt_msg *pkt);
+
+struct cp_ra_stats {
+	uint64_t sent_unsolicited, sent_solicited, rs_received, rs_unknown_mn, not_sent;
+};
+
+/* -------------------------------------------------------------- admin -- */
+
+int cp_admin_init(struct cp_ctx *cp, const char *path);
+void cp_admin_close(struct cp_ctx *cp);
+
+/* ---------------------------------------------------------------- ctx -- */
+
+struct cp_ctx {
+	const struct pmip_config *cfg;
+	struct evloop *loop;
+	struct dp_link link;
+	struct cp_ctl_queue ctl;
+	struct cp_neigh_table neigh;
+	struct cp_tunnel_table tunnels;
+	struct cp_binding_table bindings;
+	struct cp_echo_stats echo;
+	struct cp_ra_stats ra;
+	uint64_t punt_unhandled;
+	int admin_fd;
+	char admin_path[108];
+};
+
+#endif

@@ -1,0 +1,32 @@
+/* A small hash map for cp: fixed-size byte keys (<= 32 bytes) -> uint32_t.
+ * Open addressing with linear probing and tombstones; grows at 70% load.
+ * Single-threaded (cp's event loop). */
+#ifndef PMIP_CP_HMAP_H
+#define PMIP_CP_HMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HMAP_KEY_MAX 32
+
+struct hmap_slot;
+
+struct hmap {
+	struct hmap_slot *slots;
+	size_t cap;        /* power of two */
+	size_t used;       /* live entries */
+	size_t tombs;      /* deleted slots */
+	size_t key_len;
+};
+
+int hmap_init(struct hmap *m, size_t key_len, size_t initial);
+void hmap_free(struct hmap *m);
+/* Insert or replace. -1 on allocation failure. */
+int hmap_put(struct hmap *m, const void *key, uint32_t value);
+bool hmap_get(const struct hmap *m, const void *key, uint32_t *value);
+bool hmap_del(struct hmap *m, const void *key);
+/* Bytes the map uses (for memory accounting). */
+size_t hmap_bytes(const struct hmap *m);
+
+#endif

@@ -1,0 +1,208 @@
+/* Data-plane lookup tables, read lock-free by workers, written only by the
+ * main lcore from ctl-ring messages.
+ *
+ * Concurrency (liburcu QSBR): workers are registered readers that announce a
+ * quiescent state once per loop iteration. Hash tables are DPDK rte_hash in
+ * lock-free mode (RW_CONCURRENCY_LF): one writer, readers never wait; a
+ * deleted key's slot is reused only after a grace period. Everything a
+ * reader follows is either a 64-bit word stored atomically (binding values,
+ * neighbour MACs, MN link addresses) or an immutable record published by one
+ * pointer store (tunnels, the route table) and freed after a grace period.
+ * So a handover is one atomic store per binding key, and no reader ever sees
+ * a half-written entry.
+ *
+ *   bind_prefix   /64 home network prefix (8-byte key) -> binding value
+ *   bind_addr     home address (16 bytes, shared-prefix model) -> value
+ *   bul           MAG: (access port, MN MAC, source /64) -> value
+ *   mn_link[id]   MAG: the MN's MAC and access port, by binding id
+ *   tunnels[id]   -> struct dp_tunnel (RCU pointer)
+ *   neigh         (port, IPv6) -> neighbour id; neigh_mac[id] = MAC|VALID
+ *   routes        -> struct dp_routes: an rte_fib6 and its next hops,
+ *                    rebuilt and swapped whole on any change (routes are few)
+ *
+ * A binding value packs the binding id (counters, mn_link) and the tunnel
+ * id, so a lookup yields everything the fast path needs in one word.
+ */
+#ifndef PMIP_DP_TABLES_H
+#define PMIP_DP_TABLES_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_hash.h>
+#include <urcu-qsbr.h>
+
+#include "msg.h"
+
+struct rte_fib6;
+
+/* binding value: [63:56] flags, [55:32] tunnel id, [31:0] binding id */
+#define DP_BV_SHARED 0x0100000000000000ull /* prefix marker: look up by address */
+#define DP_BV_TUNNEL_SHIFT 32
+#define DP_BV_TUNNEL_MASK 0xffffffu
+#define DP_MAX_TUNNELS_LIMIT (1u << 24)
+
+static inline uint64_t dp_bv_make(uint32_t binding, uint32_t tunnel)
+{
+	return ((uint64_t)tunnel << DP_BV_TUNNEL_SHIFT) | binding;
+}
+static inline uint32_t dp_bv_binding(uint64_t v) { return (uint32_t)v; }
+static inline uint32_t dp_bv_tunnel(uint64_t v)
+{
+	return (uint32_t)(v >> DP_BV_TUNNEL_SHIFT) & DP_BV_TUNNEL_MASK;
+}
+
+/* neighbour word: MAC in the low 48 bits (network order bytes), VALID flag */
+#define DP_NEIGH_VALID (1ull << 63)
+
+/* mn_link word: MAC in the low 48 bits, port index in [55:48], VALID */
+#define DP_MN_VALID (1ull << 63)
+
+struct dp_tunnel {
+	struct in6_addr local;
+	struct in6_addr remote;
+	uint32_t neigh_id;
+	uint16_t port;
+	uint16_t mtu;
+	uint8_t hop_limit;
+	struct rcu_head rcu;
+};
+
+struct dp_route_nh {
+	uint8_t kind;      /* enum pmip_route_kind */
+	uint16_t port;
+	uint32_t neigh_id;
+	struct in6_addr gateway;
+};
+
+struct dp_route_entry {
+	struct in6_addr prefix;
+	uint8_t len;
+	struct dp_route_nh nh;
+};
+
+#define DP_MAX_ROUTES 1024
+
+/* Immutable once published. */
+struct dp_routes {
+	struct rte_fib6 *fib;     /* next hop = index into nh[] + 1; 0 = no route */
+	unsigned n;
+	struct dp_route_entry e[]; /* the entries it was built from */
+};
+
+struct dp_bul_key {
+	uint16_t port;
+	uint8_t mac[6];
+	uint8_t prefix[8];
+};
+
+struct dp_neigh_key {
+	uint32_t port;
+	struct in6_addr ip;
+};
+
+/* Main-lcore bookkeeping of a binding: what to delete, what to show. */
+struct dp_binding_rec {
+	uint8_t in_use;
+	uint8_t flags;
+	uint16_t access_port;
+	uint32_t tunnel_id;
+	uint8_t hnp[8];
+	uint8_t mn_mac[6];
+	struct in6_addr hoa;
+};
+
+struct dp_neigh_rec {
+	uint8_t in_use;
+	struct dp_neigh_key key;
+};
+
+/* Per-binding counters, one array per lcore. */
+struct dp_binding_ctr {
+	uint64_t up_pkts;    /* MN -> network (MAG uplink, LMA decap) */
+	uint64_t up_bytes;
+	uint64_t down_pkts;  /* network -> MN */
+	uint64_t down_bytes;
+};
+
+struct dp_tables_writer;
+
+struct dp_tables {
+	bool mag;                           /* bindings carry MN link state */
+	unsigned n_ports;
+	uint32_t max_bindings;
+	uint32_t max_tunnels;
+	uint32_t max_neighbours;
+	struct rte_hash *bind_prefix;
+	struct rte_hash *bind_addr;
+	struct rte_hash *bul;
+	struct rte_hash *neigh;
+	uint64_t *mn_link;                  /* [max_bindings] */
+	uint64_t *neigh_mac;                /* [max_neighbours] */
+	struct dp_tunnel **tunnels;         /* [max_tunnels], RCU pointers */
+	struct dp_routes *routes;           /* RCU pointer */
+	/* main lcore only */
+	struct dp_binding_rec *bindings;    /* [max_bindings] */
+	struct dp_neigh_rec *neigh_recs;    /* [max_neighbours] */
+	uint32_t n_bindings;
+	uint32_t n_tunnels;
+	uint32_t n_neighbours;
+	uint32_t fib_generation;
+	unsigned instance;                  /* distinguishes DPDK object names */
+	int socket;
+	struct dp_tables_writer *wr;
+};
+
+struct dp_tables_conf {
+	bool mag;
+	unsigned n_ports;
+	uint32_t max_bindings;
+	uint32_t max_tunnels;
+	uint32_t max_neighbours;
+	int socket;
+	const char *name;   /* distinguishes instances' hash names (tests) */
+};
+
+int dp_tables_create(struct dp_tables *t, const struct dp_tables_conf *conf);
+void dp_tables_destroy(struct dp_tables *t);
+
+/* Apply one ctl message (main lcore). Returns PMIP_CTL_OK or a reason. Memory
+ * freed by the update is queued until dp_tables_synchronize(). */
+int dp_tables_apply(struct dp_tables *t, const struct pmip_ctl_msg *m);
+/* Wait for a grace period, then free what updates retired. Call after a
+ * burst of dp_tables_apply() and before acknowledging it. */
+void dp_tables_synchronize(struct dp_tables *t);
+
+/* ---- reader side (workers), inline for the fast path ---- */
+
+static inline const struct dp_tunnel *dp_tunnel_get(const struct dp_tables *t, uint32_t id)
+{
+	if (id >= t->max_tunnels)
+		return NULL;
+	return rcu_dereference(t->tunnels[id]);
+}
+
+static inline uint64_t dp_neigh_word(const struct dp_tables *t, uint32_t id)
+{
+	if (id >= t->max_neighbours)
+		return 0;
+	return __atomic_load_n(&t->neigh_mac[id], __ATOMIC_RELAXED);
+}
+
+static inline void dp_word_mac(uint64_t w, uint8_t mac[6])
+{
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)(w >> (8 * i));
+}
+
+static inline uint64_t dp_mac_word(const uint8_t mac[6])
+{
+	uint64_t w = 0;
+	for (int i = 0; i < 6; i++)
+		w |= (uint64_t)mac[i] << (8 * i);
+	return w;
+}
+
+#endif
