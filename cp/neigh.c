@@ -54,6 +54,8 @@ static void send_ns(struct cp_ctx *cp, struct cp_neigh *n, bool unicast)
 	struct in6_addr ll;
 	if (src == NULL && cp_port_link_local(cp, n->port, &ll))
 		src = &ll;
+	if (src == NULL)
+		return;
 	size_t len = pmip_nd_ns_build(frame, sizeof(frame), lp->mac, src, &n->ip,
 				      unicast ? n->mac : NULL);
 	if (len == 0 || dp_link_send_frame(&cp->link, n->port, frame, len) != 0)

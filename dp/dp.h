@@ -112,10 +112,16 @@ int dp_worker_loop(void *arg);
 void dp_worker_tx(struct dp_worker *w, uint16_t port, struct rte_mbuf *m);
 void dp_worker_drop(struct dp_worker *w, uint16_t port, struct rte_mbuf *m,
 		    enum dp_drop_reason reason);
+/* Send everything queued on every port (the loop does it each iteration). */
+void dp_worker_flush(struct dp_worker *w);
 
 /* fwd.c: classify a burst and forward it (the fast path). */
 void dp_rx_burst(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf **pkts,
 		 unsigned n);
+
+/* fwd.c: bindings of up to 64 addresses (by /64 prefix, then by address
+ * where the prefix is shared): bit i of *hits set if val[i] holds one. */
+void dp_binding_lookup(const uint8_t **addrs, unsigned n, uint64_t *hits, uint64_t val[]);
 
 /* local.c: a frame to one of our addresses or a multicast group. */
 void dp_local_input(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf *m);
@@ -139,7 +145,10 @@ void dp_ports_close(struct dp_ctx *ctx);
 /* telemetry.c */
 int dp_telemetry_register(void);
 
-/* Sum one counter over all lcores. */
+/* state.c: sum one counter over all lcores (relaxed reads; telemetry). */
+uint64_t dp_stats_sum_at(size_t offset_in_lcore_stats);
 uint64_t dp_stats_sum_drop(enum dp_drop_reason r);
+/* state.c: remove EAL's runtime directory after rte_eal_cleanup(). */
+void dp_remove_runtime_dir(const char *dir);
 
 #endif

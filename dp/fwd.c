@@ -243,17 +243,21 @@ static void mag_uplink(struct dp_worker *w, const struct dp_port *in, struct rte
 
 /* Find the bindings of n addresses (dst for downlink, src for anti-spoof):
  * by /64 prefix, then by full address where the prefix is shared. hits bit i
- * and val[i] give the binding value. */
-static void binding_lookup(const uint8_t **addrs, unsigned n, uint64_t *hits_out,
-			   uint64_t val[])
+ * and val[i] give the binding value. Keys are copied out of the packets into
+ * aligned arrays (rte_hash_crc reads 8 bytes at a time). */
+void dp_binding_lookup(const uint8_t **addrs, unsigned n, uint64_t *hits_out, uint64_t val[])
 {
+	uint64_t pfx[CHUNK];
 	const void *kp[CHUNK];
 	void *data[CHUNK];
 	uint64_t hits = 0;
-	for (unsigned i = 0; i < n; i++)
-		kp[i] = addrs[i];
+	for (unsigned i = 0; i < n; i++) {
+		memcpy(&pfx[i], addrs[i], 8);
+		kp[i] = &pfx[i];
+	}
 	if (n > 0)
 		rte_hash_lookup_bulk_data(dp.tables.bind_prefix, kp, n, &hits, data);
+	uint64_t full[CHUNK][2];
 	const void *kp2[CHUNK];
 	unsigned idx2[CHUNK], n2 = 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -263,7 +267,9 @@ static void binding_lookup(const uint8_t **addrs, unsigned n, uint64_t *hits_out
 		if (val[i] & DP_BV_SHARED) {
 			hits &= ~(1ull << i);
 			idx2[n2] = i;
-			kp2[n2++] = addrs[i];
+			memcpy(full[n2], addrs[i], 16);
+			kp2[n2] = full[n2];
+			n2++;
 		}
 	}
 	if (n2 > 0) {
@@ -311,7 +317,7 @@ static void route_fwd(struct dp_worker *w, const struct dp_port *in, struct rte_
 		} else if (r->kind == PMIP_ROUTE_GATEWAY) {
 			neigh_id = r->neigh_id;
 		} else {
-			struct dp_neigh_key k = { .port = r->port };
+			struct dp_neigh_key k = { .port = r->port, .reserved = 0 };
 			memcpy(&k.ip, dst[i], 16);
 			void *d;
 			neigh_id = rte_hash_lookup_data(dp.tables.neigh, &k, &d) >= 0
@@ -361,7 +367,7 @@ static void lma_network(struct dp_worker *w, const struct dp_port *in, struct rt
 	unsigned nr = 0;
 	for (unsigned i = 0; i < n; i++)
 		dsts[i] = ip6(pkts[i]) + 24;
-	binding_lookup(dsts, n, &hits, val);
+	dp_binding_lookup(dsts, n, &hits, val);
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		if (!(hits & (1ull << i))) {
@@ -415,8 +421,15 @@ static void decap(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf
 			continue;
 		}
 		const uint8_t *inner = ip + L3;
-		if (!mag && (is_mcast(inner + 8) || is_link_local(inner + 8))) {
-			drop(w, in->index, m, DP_DROP_SPOOFED_SOURCE);
+		/* Link-local and multicast sources, and link-local
+		 * destinations, never cross links (RFC 4291 2.5.6): not from
+		 * inside a tunnel either. On an LMA a bad source is spoofing. */
+		if (is_mcast(inner + 8) || is_link_local(inner + 8)) {
+			drop(w, in->index, m, mag ? DP_DROP_NO_ROUTE : DP_DROP_SPOOFED_SOURCE);
+			continue;
+		}
+		if (is_link_local(inner + 24)) {
+			drop(w, in->index, m, DP_DROP_NO_ROUTE);
 			continue;
 		}
 		memcpy(&outer_src[k], ip + 8, 16);
@@ -428,7 +441,7 @@ static void decap(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf
 		ok[k++] = m;
 	}
 	uint64_t val[CHUNK], hits;
-	binding_lookup(keyaddr, k, &hits, val);
+	dp_binding_lookup(keyaddr, k, &hits, val);
 	struct rte_mbuf *fwd[CHUNK];
 	unsigned nf = 0;
 	for (unsigned i = 0; i < k; i++) {
@@ -438,17 +451,15 @@ static void decap(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf
 		bool from_peer = tun != NULL && memcmp(&tun->remote, &outer_src[i], 16) == 0 &&
 				 memcmp(&tun->local, &outer_dst[i], 16) == 0;
 		if (!mag) {
-			/* The MAG itself may source packets into its tunnel
-			 * (ICMPv6 errors about MN traffic, RFC 2473 8). */
-			if (!from_peer && memcmp(ip6(m) + 8, &outer_src[i], 16) != 0) {
+			/* Only an MN's own MAG may send its traffic (RFC 5213
+			 * 6.10.5 / 5.6.2: the tunnel must match the binding). */
+			if (!from_peer) {
 				drop(w, in->index, m, DP_DROP_SPOOFED_SOURCE);
 				continue;
 			}
-			if (from_peer) {
-				struct dp_binding_ctr *c = &w->bctr[dp_bv_binding(val[i])];
-				DP_STAT_ADD(c->up_pkts, 1);
-				DP_STAT_ADD(c->up_bytes, rte_pktmbuf_pkt_len(m) - L2);
-			}
+			struct dp_binding_ctr *c = &w->bctr[dp_bv_binding(val[i])];
+			DP_STAT_ADD(c->up_pkts, 1);
+			DP_STAT_ADD(c->up_bytes, rte_pktmbuf_pkt_len(m) - L2);
 			fwd[nf++] = m;
 			continue;
 		}
@@ -471,8 +482,14 @@ static void decap(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf
 			drop(w, in->index, m, DP_DROP_HOP_LIMIT);
 			continue;
 		}
-		ip[7]--;
 		uint16_t port = (uint16_t)((link >> 48) & 0xff);
+		if (rte_pktmbuf_pkt_len(m) - L2 > dp.ports[port].mtu) {
+			/* The access link is narrower than the tunnel; the
+			 * sender is behind the LMA, so no error is sent here. */
+			drop(w, in->index, m, DP_DROP_TOO_BIG);
+			continue;
+		}
+		ip[7]--;
 		uint8_t mac[6];
 		dp_word_mac(link, mac);
 		write_eth(rte_pktmbuf_mtod(m, uint8_t *), mac, dp.ports[port].mac);

@@ -9,9 +9,7 @@
  * runs the same steps backwards and leaves no runtime or shm files behind.
  */
 #define LOG_MODULE "main"
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,8 +27,6 @@
 #include "dp.h"
 #include "eal_args.h"
 #include "log.h"
-
-struct dp_ctx dp;
 
 static void on_signal(int signo)
 {
@@ -67,35 +63,6 @@ static void log_counters(void)
 		uint64_t v = dp_stats_sum_drop(r);
 		if (v != 0)
 			pmip_info("drop %s %lu (%s)", dp_drop_names[r], v, dp_drop_help[r]);
-	}
-}
-
-/* EAL leaves its runtime directory behind, and the telemetry socket in it
- * is only unlinked at exit. The directory is ours alone (our file prefix):
- * empty it and remove it. */
-static void remove_runtime_dir(const char *dir)
-{
-	if (dir[0] == '\0')
-		return;
-	DIR *d = opendir(dir);
-	if (d != NULL) {
-		struct dirent *e;
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			if (unlinkat(dirfd(d), e->d_name, 0) != 0)
-				pmip_warn("cannot remove %s/%s: %s", dir, e->d_name, strerror(errno));
-		}
-		closedir(d);
-	}
-	if (rmdir(dir) != 0 && errno != ENOENT)
-		pmip_warn("cannot remove runtime directory %s: %s", dir, strerror(errno));
-	char parent[PATH_MAX];
-	snprintf(parent, sizeof(parent), "%s", dir);
-	char *slash = strrchr(parent, '/');
-	if (slash != NULL) {
-		*slash = '\0';
-		rmdir(parent); /* only if no other instance uses it */
 	}
 }
 
@@ -263,7 +230,7 @@ out_workers:
 	free(dp.workers);
 out_eal:
 	rte_eal_cleanup();
-	remove_runtime_dir(runtime_dir);
+	dp_remove_runtime_dir(runtime_dir);
 	pmip_log_close();
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
+#include "hmap.h"
 #include "log.h"
 
 /* What an update retired, freed after the next grace period. */
@@ -31,8 +32,12 @@ struct dp_tables_writer {
 	struct dp_route_entry routes[DP_MAX_ROUTES];
 	unsigned n_routes;
 	bool routes_dirty;
-	/* shared-prefix model: how many bindings use each shared prefix */
-	struct rte_hash *shared_ref;
+	/* shared-prefix model: how many bindings use each shared prefix
+	 * (grows with use: nothing preallocated per binding) */
+	struct hmap shared_ref;
+	/* something changed since the last grace period: even an update that
+	 * frees nothing (a handover) needs one before it is acknowledged */
+	bool changed;
 };
 
 static void retire(struct dp_tables *t, enum retire_kind kind, const struct rte_hash *h, int32_t pos,
@@ -44,7 +49,7 @@ static void retire(struct dp_tables *t, enum retire_kind kind, const struct rte_
 }
 
 static struct rte_hash *hash_create(const char *what, const char *inst, uint32_t entries,
-				    uint32_t key_len, int socket, bool lock_free)
+				    uint32_t key_len, int socket)
 {
 	char name[RTE_HASH_NAMESIZE];
 	snprintf(name, sizeof(name), "%s_%s", what, inst);
@@ -57,9 +62,7 @@ static struct rte_hash *hash_create(const char *what, const char *inst, uint32_t
 		/* LF: one writer, lock-free readers, deleted slots freed by us
 		 * after a grace period. EXT_TABLE: the configured number of
 		 * entries always fits, whatever the cuckoo displacement. */
-		.extra_flag = lock_free ? (RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-					   RTE_HASH_EXTRA_FLAGS_EXT_TABLE)
-					: RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	struct rte_hash *h = rte_hash_create(&p);
 	if (h == NULL)
@@ -85,15 +88,22 @@ int dp_tables_create(struct dp_tables *t, const struct dp_tables_conf *c)
 		return -1;
 	}
 	const char *inst = c->name != NULL ? c->name : "dp";
-	t->bind_prefix = hash_create("bpfx", inst, c->max_bindings, 8, c->socket, true);
-	t->bind_addr = hash_create("baddr", inst, c->max_bindings, 16, c->socket, true);
-	t->bul = hash_create("bul", inst, c->max_bindings, sizeof(struct dp_bul_key), c->socket, true);
+	t->bind_prefix = hash_create("bpfx", inst, c->max_bindings, 8, c->socket);
+	t->bind_addr = hash_create("baddr", inst, c->max_bindings, 16, c->socket);
+	/* The binding update list exists on a MAG only. */
+	if (c->mag)
+		t->bul = hash_create("bul", inst, c->max_bindings, sizeof(struct dp_bul_key),
+				     c->socket);
 	t->neigh = hash_create("neigh", inst, c->max_neighbours, sizeof(struct dp_neigh_key),
-			       c->socket, true);
+			       c->socket);
 	t->wr = calloc(1, sizeof(*t->wr));
-	if (t->wr != NULL)
-		t->wr->shared_ref = hash_create("shref", inst, c->max_bindings, 8, c->socket, false);
-	t->mn_link = rte_zmalloc_socket("mn_link", sizeof(uint64_t) * c->max_bindings, 64, c->socket);
+	if (t->wr != NULL && hmap_init(&t->wr->shared_ref, 8, 16) != 0) {
+		free(t->wr);
+		t->wr = NULL;
+	}
+	if (c->mag)
+		t->mn_link = rte_zmalloc_socket("mn_link", sizeof(uint64_t) * c->max_bindings, 64,
+						c->socket);
 	t->neigh_mac = rte_zmalloc_socket("neigh_mac", sizeof(uint64_t) * c->max_neighbours, 64,
 					  c->socket);
 	t->tunnels = rte_zmalloc_socket("tunnels", sizeof(void *) * c->max_tunnels, 64, c->socket);
@@ -101,8 +111,8 @@ int dp_tables_create(struct dp_tables *t, const struct dp_tables_conf *c)
 					 c->socket);
 	t->neigh_recs = rte_zmalloc_socket("neigh_recs", sizeof(*t->neigh_recs) * c->max_neighbours,
 					   64, c->socket);
-	if (t->bind_prefix == NULL || t->bind_addr == NULL || t->bul == NULL || t->neigh == NULL ||
-	    t->wr == NULL || t->wr->shared_ref == NULL || t->mn_link == NULL ||
+	if (t->bind_prefix == NULL || t->bind_addr == NULL || (c->mag && t->bul == NULL) ||
+	    t->neigh == NULL || t->wr == NULL || (c->mag && t->mn_link == NULL) ||
 	    t->neigh_mac == NULL || t->tunnels == NULL || t->bindings == NULL ||
 	    t->neigh_recs == NULL) {
 		pmip_err("out of memory for tables (%u bindings, %u tunnels, %u neighbours): raise [dp] memory_mb",
@@ -134,7 +144,7 @@ void dp_tables_destroy(struct dp_tables *t)
 	rte_hash_free(t->bul);
 	rte_hash_free(t->neigh);
 	if (t->wr != NULL)
-		rte_hash_free(t->wr->shared_ref);
+		hmap_free(&t->wr->shared_ref);
 	rte_free(t->mn_link);
 	rte_free(t->neigh_mac);
 	rte_free(t->tunnels);
@@ -161,16 +171,19 @@ static int neigh_set(struct dp_tables *t, const struct pmip_ctl_neigh *n)
 	if (n->id >= t->max_neighbours || n->port >= 256)
 		return PMIP_CTL_REJECT_INVALID;
 	struct dp_neigh_rec *rec = &t->neigh_recs[n->id];
-	struct dp_neigh_key key = { .port = n->port, .ip = n->ip };
+	struct dp_neigh_key key;
+	memset(&key, 0, sizeof(key));
+	key.port = n->port;
+	key.ip = n->ip;
+	/* Refuse before changing anything: a rejected update keeps the entry. */
+	void *other;
+	if (rte_hash_lookup_data(t->neigh, &key, &other) >= 0 && (uintptr_t)other != n->id)
+		return PMIP_CTL_REJECT_KEY_IN_USE;
 	if (rec->in_use && memcmp(&rec->key, &key, sizeof(key)) != 0) {
 		hash_del(t, t->neigh, &rec->key);
 		rec->in_use = 0;
 		t->n_neighbours--;
 	}
-	void *other;
-	if (!rec->in_use && rte_hash_lookup_data(t->neigh, &key, &other) >= 0 &&
-	    (uintptr_t)other != n->id)
-		return PMIP_CTL_REJECT_KEY_IN_USE;
 	/* MAC first, then the key: a reader that finds the key sees the MAC. */
 	uint64_t word = dp_mac_word(n->mac) | (n->valid ? DP_NEIGH_VALID : 0);
 	__atomic_store_n(&t->neigh_mac[n->id], word, __ATOMIC_RELEASE);
@@ -345,11 +358,9 @@ static bool in_prefix64(const struct in6_addr *hoa, const struct in6_addr *hnp)
  * prefix's marker (look up by address), the last one removes it. */
 static int shared_ref(struct dp_tables *t, const uint8_t prefix[8], int delta)
 {
-	struct rte_hash *ref = t->wr->shared_ref;
-	void *v = NULL;
-	uintptr_t count = 0;
-	if (rte_hash_lookup_data(ref, prefix, &v) >= 0)
-		count = (uintptr_t)v;
+	struct hmap *ref = &t->wr->shared_ref;
+	uint32_t count = 0;
+	hmap_get(ref, prefix, &count);
 	if (delta > 0) {
 		void *cur;
 		if (count == 0) {
@@ -360,27 +371,31 @@ static int shared_ref(struct dp_tables *t, const uint8_t prefix[8], int delta)
 			if (rte_hash_add_key_data(t->bind_prefix, prefix, (void *)(uintptr_t)DP_BV_SHARED) != 0)
 				return PMIP_CTL_REJECT_TABLE_FULL;
 		}
-		if (rte_hash_add_key_data(ref, prefix, (void *)(count + 1)) != 0)
+		if (hmap_put(ref, prefix, count + 1) != 0)
 			return PMIP_CTL_REJECT_TABLE_FULL;
 	} else {
 		if (count <= 1) {
-			/* Not lock-free and never read by workers: no grace period. */
-			rte_hash_del_key(ref, prefix);
+			hmap_del(ref, prefix);
 			hash_del(t, t->bind_prefix, prefix);
 		} else {
-			rte_hash_add_key_data(ref, prefix, (void *)(count - 1));
+			hmap_put(ref, prefix, count - 1);
 		}
 	}
 	return PMIP_CTL_OK;
 }
 
-static void binding_remove_keys(struct dp_tables *t, struct dp_binding_rec *rec, uint32_t id,
-				bool mag)
+static struct dp_bul_key bul_key(const struct dp_binding_rec *r)
 {
-	if (mag) {
-		struct dp_bul_key k = { .port = rec->access_port };
-		memcpy(k.mac, rec->mn_mac, 6);
-		memcpy(k.prefix, rec->hnp, 8);
+	struct dp_bul_key k = { .port = r->access_port };
+	memcpy(k.mac, r->mn_mac, 6);
+	memcpy(k.prefix, r->hnp, 8);
+	return k;
+}
+
+static void binding_remove_keys(struct dp_tables *t, const struct dp_binding_rec *rec, uint32_t id)
+{
+	if (t->mag) {
+		struct dp_bul_key k = bul_key(rec);
 		hash_del(t, t->bul, &k);
 		__atomic_store_n(&t->mn_link[id], 0, __ATOMIC_RELEASE);
 	}
@@ -392,18 +407,77 @@ static void binding_remove_keys(struct dp_tables *t, struct dp_binding_rec *rec,
 	}
 }
 
-/* Add key -> value unless another binding owns it. */
-static int key_claim(struct rte_hash *h, const void *key, uint32_t id, uint64_t value)
+/* Does another binding own key in h? (A shared-prefix marker in the prefix
+ * table counts as owned by others.) */
+static bool key_taken(struct rte_hash *h, const void *key, uint32_t id)
 {
 	void *cur;
-	if (rte_hash_lookup_data(h, key, &cur) >= 0) {
-		uint64_t v = (uint64_t)(uintptr_t)cur;
-		if ((v & DP_BV_SHARED) || dp_bv_binding(v) != id)
+	if (rte_hash_lookup_data(h, key, &cur) < 0)
+		return false;
+	uint64_t v = (uint64_t)(uintptr_t)cur;
+	return (v & DP_BV_SHARED) || dp_bv_binding(v) != id;
+}
+
+/* Can binding id take want's keys? Checked before anything changes, so a
+ * rejected update leaves the old binding as it was. */
+static int binding_keys_check(struct dp_tables *t, const struct dp_binding_rec *want, uint32_t id)
+{
+	if (want->flags & PMIP_BINDING_F_SHARED_PREFIX) {
+		void *cur;
+		if (key_taken(t->bind_addr, &want->hoa, id))
+			return PMIP_CTL_REJECT_KEY_IN_USE;
+		/* The shared prefix must not be another binding's own HNP. */
+		if (rte_hash_lookup_data(t->bind_prefix, want->hnp, &cur) >= 0) {
+			uint64_t v = (uint64_t)(uintptr_t)cur;
+			if (!(v & DP_BV_SHARED) && dp_bv_binding(v) != id)
+				return PMIP_CTL_REJECT_KEY_IN_USE;
+		}
+	} else if (key_taken(t->bind_prefix, want->hnp, id)) {
+		return PMIP_CTL_REJECT_KEY_IN_USE;
+	}
+	if (t->mag) {
+		struct dp_bul_key k = bul_key(want);
+		if (key_taken(t->bul, &k, id))
 			return PMIP_CTL_REJECT_KEY_IN_USE;
 	}
-	return rte_hash_add_key_data(h, key, (void *)(uintptr_t)value) == 0
-		       ? PMIP_CTL_OK
-		       : PMIP_CTL_REJECT_TABLE_FULL;
+	return PMIP_CTL_OK;
+}
+
+/* Install rec's keys for binding id; all or nothing. */
+static int binding_add_keys(struct dp_tables *t, const struct dp_binding_rec *rec, uint32_t id)
+{
+	uint64_t value = dp_bv_make(id, rec->tunnel_id);
+	bool shared = rec->flags & PMIP_BINDING_F_SHARED_PREFIX;
+	int rc = PMIP_CTL_OK;
+	if (t->mag) {
+		/* Link word first: a reader that finds a key finds the MN. */
+		uint64_t link = dp_mac_word(rec->mn_mac) | ((uint64_t)rec->access_port << 48) |
+				DP_MN_VALID;
+		__atomic_store_n(&t->mn_link[id], link, __ATOMIC_RELEASE);
+	}
+	if (shared) {
+		if (rte_hash_add_key_data(t->bind_addr, &rec->hoa, (void *)(uintptr_t)value) != 0)
+			rc = PMIP_CTL_REJECT_TABLE_FULL;
+		else if ((rc = shared_ref(t, rec->hnp, +1)) != PMIP_CTL_OK)
+			hash_del(t, t->bind_addr, &rec->hoa);
+	} else if (rte_hash_add_key_data(t->bind_prefix, rec->hnp, (void *)(uintptr_t)value) != 0) {
+		rc = PMIP_CTL_REJECT_TABLE_FULL;
+	}
+	if (rc == PMIP_CTL_OK && t->mag) {
+		struct dp_bul_key k = bul_key(rec);
+		if (rte_hash_add_key_data(t->bul, &k, (void *)(uintptr_t)value) != 0) {
+			rc = PMIP_CTL_REJECT_TABLE_FULL;
+			if (shared) {
+				hash_del(t, t->bind_addr, &rec->hoa);
+				shared_ref(t, rec->hnp, -1);
+			} else {
+				hash_del(t, t->bind_prefix, rec->hnp);
+			}
+		}
+	}
+	if (rc != PMIP_CTL_OK && t->mag)
+		__atomic_store_n(&t->mn_link[id], 0, __ATOMIC_RELEASE);
+	return rc;
 }
 
 static int binding_set(struct dp_tables *t, const struct pmip_ctl_binding *m)
@@ -428,7 +502,6 @@ static int binding_set(struct dp_tables *t, const struct pmip_ctl_binding *m)
 	hnp_key(&m->hnp, want.hnp);
 	if (mag)
 		memcpy(want.mn_mac, m->mn_mac, 6);
-	uint64_t value = dp_bv_make(m->id, m->tunnel_id);
 
 	bool same_keys = rec->in_use && rec->flags == want.flags &&
 			 rec->access_port == want.access_port &&
@@ -437,61 +510,37 @@ static int binding_set(struct dp_tables *t, const struct pmip_ctl_binding *m)
 			 memcmp(&rec->hoa, &want.hoa, 16) == 0;
 	if (same_keys) {
 		/* Handover (or refresh): one atomic value store per key. */
+		void *value = (void *)(uintptr_t)dp_bv_make(m->id, m->tunnel_id);
 		if (shared)
-			rte_hash_add_key_data(t->bind_addr, &want.hoa, (void *)(uintptr_t)value);
+			rte_hash_add_key_data(t->bind_addr, &want.hoa, value);
 		else
-			rte_hash_add_key_data(t->bind_prefix, want.hnp, (void *)(uintptr_t)value);
+			rte_hash_add_key_data(t->bind_prefix, want.hnp, value);
 		if (mag) {
-			struct dp_bul_key k = { .port = want.access_port };
-			memcpy(k.mac, want.mn_mac, 6);
-			memcpy(k.prefix, want.hnp, 8);
-			rte_hash_add_key_data(t->bul, &k, (void *)(uintptr_t)value);
+			struct dp_bul_key k = bul_key(&want);
+			rte_hash_add_key_data(t->bul, &k, value);
 		}
 		rec->tunnel_id = m->tunnel_id;
 		return PMIP_CTL_OK;
 	}
-	if (rec->in_use) {
-		binding_remove_keys(t, rec, m->id, mag);
-		rec->in_use = 0;
-		t->n_bindings--;
-	}
-	int rc;
-	if (mag) {
-		/* Link word first: a reader that finds a key finds the MN. */
-		uint64_t link = dp_mac_word(m->mn_mac) | ((uint64_t)m->access_port << 48) | DP_MN_VALID;
-		__atomic_store_n(&t->mn_link[m->id], link, __ATOMIC_RELEASE);
-	}
-	if (shared) {
-		rc = key_claim(t->bind_addr, &want.hoa, m->id, value);
-		if (rc == PMIP_CTL_OK) {
-			rc = shared_ref(t, want.hnp, +1);
-			if (rc != PMIP_CTL_OK)
-				hash_del(t, t->bind_addr, &want.hoa);
-		}
-	} else {
-		rc = key_claim(t->bind_prefix, want.hnp, m->id, value);
-	}
-	if (rc == PMIP_CTL_OK && mag) {
-		struct dp_bul_key k = { .port = want.access_port };
-		memcpy(k.mac, want.mn_mac, 6);
-		memcpy(k.prefix, want.hnp, 8);
-		rc = key_claim(t->bul, &k, m->id, value);
-		if (rc != PMIP_CTL_OK) {
-			if (shared) {
-				hash_del(t, t->bind_addr, &want.hoa);
-				shared_ref(t, want.hnp, -1);
-			} else {
-				hash_del(t, t->bind_prefix, want.hnp);
-			}
-		}
-	}
+	int rc = binding_keys_check(t, &want, m->id);
+	if (rc != PMIP_CTL_OK)
+		return rc;
+	struct dp_binding_rec old = *rec;
+	if (old.in_use)
+		binding_remove_keys(t, &old, m->id);
+	rc = binding_add_keys(t, &want, m->id);
 	if (rc != PMIP_CTL_OK) {
-		if (mag)
-			__atomic_store_n(&t->mn_link[m->id], 0, __ATOMIC_RELEASE);
+		/* Out of room: put the old binding back as it was. */
+		if (old.in_use && binding_add_keys(t, &old, m->id) != PMIP_CTL_OK) {
+			pmip_err("binding %u lost: no room to restore its keys", m->id);
+			rec->in_use = 0;
+			t->n_bindings--;
+		}
 		return rc;
 	}
+	if (!old.in_use)
+		t->n_bindings++;
 	*rec = want;
-	t->n_bindings++;
 	return PMIP_CTL_OK;
 }
 
@@ -499,7 +548,7 @@ static int binding_del(struct dp_tables *t, uint32_t id)
 {
 	if (id >= t->max_bindings || !t->bindings[id].in_use)
 		return PMIP_CTL_REJECT_NO_SUCH_ID;
-	binding_remove_keys(t, &t->bindings[id], id, t->mag);
+	binding_remove_keys(t, &t->bindings[id], id);
 	t->bindings[id].in_use = 0;
 	t->n_bindings--;
 	return PMIP_CTL_OK;
@@ -507,7 +556,7 @@ static int binding_del(struct dp_tables *t, uint32_t id)
 
 /* ------------------------------------------------------------- dispatch */
 
-int dp_tables_apply(struct dp_tables *t, const struct pmip_ctl_msg *m)
+static int apply(struct dp_tables *t, const struct pmip_ctl_msg *m)
 {
 	switch (m->type) {
 	case PMIP_CTL_NEIGH_SET:
@@ -537,14 +586,24 @@ int dp_tables_apply(struct dp_tables *t, const struct pmip_ctl_msg *m)
 	}
 }
 
+int dp_tables_apply(struct dp_tables *t, const struct pmip_ctl_msg *m)
+{
+	int rc = apply(t, m);
+	if (rc == PMIP_CTL_OK)
+		t->wr->changed = true;
+	return rc;
+}
+
 void dp_tables_synchronize(struct dp_tables *t)
 {
 	struct dp_tables_writer *w = t->wr;
 	if (w->routes_dirty)
 		routes_rebuild(t);
-	if (w->n == 0)
+	if (w->n == 0 && !w->changed)
 		return;
+	/* After this no worker holds anything read before the updates. */
 	synchronize_rcu();
+	w->changed = false;
 	for (unsigned i = 0; i < w->n; i++) {
 		struct retired *r = &w->list[i];
 		switch (r->kind) {

@@ -27,6 +27,7 @@
 #define PMIP_DP_TABLES_H
 
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -92,18 +93,22 @@ struct dp_routes {
 	struct dp_route_entry e[]; /* the entries it was built from */
 };
 
+/* Hash keys are 8-byte aligned with no implicit padding: rte_hash_crc
+ * reads them 8 bytes at a time and compares them whole. */
 struct dp_bul_key {
 	uint16_t port;
 	uint8_t mac[6];
 	uint8_t prefix[8];
-};
+} __attribute__((aligned(8)));
 
 struct dp_neigh_key {
 	uint32_t port;
+	uint32_t reserved;       /* zero */
 	struct in6_addr ip;
-};
+} __attribute__((aligned(8)));
 
-/* Main-lcore bookkeeping of a binding: what to delete, what to show. */
+/* Main-lcore bookkeeping of a binding: what to delete, what to show.
+ * hnp and hoa are hash keys used in place: 8-byte aligned. */
 struct dp_binding_rec {
 	uint8_t in_use;
 	uint8_t flags;
@@ -111,8 +116,11 @@ struct dp_binding_rec {
 	uint32_t tunnel_id;
 	uint8_t hnp[8];
 	uint8_t mn_mac[6];
+	uint8_t reserved[2];
 	struct in6_addr hoa;
-};
+} __attribute__((aligned(8)));
+_Static_assert(offsetof(struct dp_binding_rec, hnp) % 8 == 0, "hnp key alignment");
+_Static_assert(offsetof(struct dp_binding_rec, hoa) % 8 == 0, "hoa key alignment");
 
 struct dp_neigh_rec {
 	uint8_t in_use;

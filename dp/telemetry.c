@@ -12,33 +12,9 @@
 #include "dp.h"
 #include "log.h"
 
-const char *const dp_drop_names[DP_DROP_COUNT] = {
-#define DP_DROP_NAME(code, name, help) [DP_DROP_##code] = name,
-	DP_DROP_REASONS(DP_DROP_NAME)
-#undef DP_DROP_NAME
-};
-
-const char *const dp_drop_help[DP_DROP_COUNT] = {
-#define DP_DROP_HELP(code, name, help) [DP_DROP_##code] = help,
-	DP_DROP_REASONS(DP_DROP_HELP)
-#undef DP_DROP_HELP
-};
-
-/* Sum a uint64_t at the same offset in every lcore's stats. */
 static uint64_t sum_at(size_t offset)
 {
-	uint64_t v = 0;
-	for (unsigned w = 0; w < dp.n_workers; w++)
-		v += __atomic_load_n((const uint64_t *)((const uint8_t *)&dp.workers[w].stats + offset),
-				     __ATOMIC_RELAXED);
-	v += __atomic_load_n((const uint64_t *)((const uint8_t *)&dp.main_stats + offset),
-			     __ATOMIC_RELAXED);
-	return v;
-}
-
-uint64_t dp_stats_sum_drop(enum dp_drop_reason r)
-{
-	return sum_at(offsetof(struct dp_lcore_stats, drop) + r * sizeof(uint64_t));
+	return dp_stats_sum_at(offset);
 }
 
 #define PORT_FIELD(i, f) \

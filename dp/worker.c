@@ -55,6 +55,12 @@ void dp_worker_tx(struct dp_worker *w, uint16_t port, struct rte_mbuf *m)
 }
 
 /* Packets cp built (echo replies, later RAs and IKE): copy into mbufs. */
+void dp_worker_flush(struct dp_worker *w)
+{
+	for (uint16_t p = 0; p < dp.n_ports; p++)
+		txbuf_flush(w, p);
+}
+
 static unsigned tx_ring_drain(struct dp_worker *w)
 {
 	unsigned n = rte_ring_mc_dequeue_burst_elem(dp.shm.ring[PMIP_RING_TX], w->tx_msgs,
@@ -122,8 +128,7 @@ int dp_worker_loop(void *arg)
 			dp_rx_burst(w, port, pkts, n);
 		}
 		work += tx_ring_drain(w);
-		for (uint16_t p = 0; p < dp.n_ports; p++)
-			txbuf_flush(w, p);
+		dp_worker_flush(w);
 		DP_STAT_ADD(w->stats.loops, 1);
 		rcu_quiescent_state();
 

@@ -45,6 +45,11 @@ lab_link() { # ns1 if1 ns2 if2 owner1 owner2
 lab_if_up() { # ns if owner
 	if [ "$3" = dp ]; then
 		ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"
+	else
+		# A veth leaves transport checksums to be finished by the
+		# receiving kernel; pmip-dp reads frames with af_packet and
+		# forwards them as they are, so hosts must send them complete.
+		ip netns exec "$1" ethtool -K "$2" tx off >/dev/null
 	fi
 	ip -n "$1" link set "$2" up
 }
@@ -191,6 +196,13 @@ lab_in() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 # One telemetry command of a gateway's dp, as JSON.
 lab_ctl() { "$LAB_BUILD/cp/pmipctl" -c "$(lab_gw_config "$1")" "${@:2}"; }
 
+# One binding's dp counter: lab_binding_counter GW ID up_pkts
+lab_binding_counter() {
+	lab_ctl "$1" binding "$2" | python3 -c '
+import json, sys
+print(next(iter(json.load(sys.stdin).values()))[sys.argv[1]])' "$3"
+}
+
 # A counter from pmipctl JSON: lab_counter GW ports acc0 rx_pkts
 lab_counter() {
 	lab_ctl "$1" "$2" | python3 -c '
@@ -200,4 +212,33 @@ v = next(iter(d.values()))
 for k in sys.argv[1:]:
     v = v[k]
 print(v)' "${@:3}"
+}
+
+# Bindings for mn1 on both gateways (until PMIPv6 signalling does it):
+# MAG: mn1's MAC on acc0 -> LMA; LMA: mn1's prefix -> MAG.
+lab_bind_mn1() { # mn-mac
+	lab_ctl mag1 cp binding set id=1 hnp=$LAB_MN1_HNP peer=$LAB_LMA1_CORE port=acc0 mac="$1" >/dev/null &&
+		lab_ctl lma1 cp binding set id=1 hnp=$LAB_MN1_HNP peer=$LAB_MAG1_CORE >/dev/null
+}
+
+# Wait for a namespace to autoconfigure an address starting with $2.
+lab_wait_hoa() { # ns prefix-start
+	local i a
+	for ((i = 0; i < 100; i++)); do
+		a=$(ip -n "$1" -6 addr show scope global | awk -v p="$2" '$1 == "inet6" && index($2, p) == 1 {split($2, x, "/"); print x[1]; exit}')
+		[ -n "$a" ] && { echo "$a"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
+# A UDP echo server in a namespace (python3, foreground: run it with &).
+udp_echo_server() { # ns addr port
+	ip netns exec "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], int(sys.argv[2])))
+while True:
+    data, peer = s.recvfrom(65535)
+    s.sendto(data, peer)' "$2" "$3"
 }

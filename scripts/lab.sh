@@ -18,6 +18,17 @@ demo() {
 	lab_in pl-mn1 ping -6 -c 3 -i 0.2 -W 2 $LAB_MAG1_ACC || rc=1
 	lab_log "cn1 pings the LMA's network address $LAB_LMA1_NET"
 	lab_in pl-cn1 ping -6 -c 3 -i 0.2 -W 2 $LAB_LMA1_NET || rc=1
+	lab_log "bindings for mn1 installed through the control sockets (PMIPv6 signalling is not built yet)"
+	local mac hoa
+	mac=$(ip -n pl-mn1 link show eth0 | awk '/link\/ether/ {print $2}')
+	lab_bind_mn1 "$mac" || rc=1
+	hoa=$(lab_wait_hoa pl-mn1 2001:db8:1000:) || { lab_log "mn1 got no home address"; rc=1; }
+	lab_log "mn1 got home address $hoa from the MAG's Router Advertisement"
+	lab_log "mn1 pings cn1 $LAB_CN1 through MAG -> IPv6-in-IPv6 -> LMA"
+	lab_in pl-mn1 ping -6 -c 1 -W 1 -I "$hoa" $LAB_CN1 >/dev/null 2>&1 # resolves cn1 at the LMA
+	lab_in pl-mn1 ping -6 -c 3 -i 0.2 -W 2 -I "$hoa" $LAB_CN1 || rc=1
+	lab_log "binding 1 in the MAG's data plane:"
+	lab_ctl mag1 binding 1
 	lab_log "MAG counters:"
 	lab_ctl mag1 ports
 	lab_ctl mag1 drops

@@ -15,7 +15,7 @@ PACKAGES=(
 	# DPDK runtime and tools (testpmd, dpdk-telemetry.py), example sources
 	dpdk dpdk-dev dpdk-doc
 	# lab and tests
-	iproute2 iputils-ping procps python3 tshark tcpdump
+	iproute2 iputils-ping ethtool procps python3 tshark tcpdump
 )
 
 missing=()

@@ -307,7 +307,9 @@ enum pmip_pkt_err pmip_nd_ra_parse(const struct pmip_ipv6_view *ip, const uint8_
  * the 32-bit word after the checksum (param: the MTU for Packet Too Big, the
  * pointer for Parameter Problem, 0 for the other types whatever is passed),
  * then as much of the invoking IPv6 packet (invoking, invoking_len bytes,
- * fixed header first) as fits in 1280 bytes of IPv6 packet.
+ * fixed header first) as fits in 1280 bytes of IPv6 packet. Bytes past its
+ * 40 + payload length (Ethernet padding) are not copied; with a payload
+ * length beyond invoking_len, or 0, invoking_len bytes are taken.
  * Refused (0), RFC 4443 2.4 (e): the invoking packet is an ICMPv6 error
  * (type < 128) or a Redirect, judged on the fixed header's next header only
  * (behind an extension header it is taken as not an error), or its next
@@ -320,7 +322,7 @@ enum pmip_pkt_err pmip_nd_ra_parse(const struct pmip_ipv6_view *ip, const uint8_
  * Not checked here, the caller's job: 2.4 (e.4, e.5), an invoking packet
  * that came as a link-layer multicast or broadcast, and the rate limit
  * of 2.4 (f). out may overlap invoking (the error can be built in the
- * invoking frame's own buffer). Returns 14 + 40 + 8 + min(invoking_len,
+ * invoking frame's own buffer). Returns 14 + 40 + 8 + min(length taken,
  * PMIP_ICMP6_ERROR_MAX_INVOKING), or 0. */
 size_t pmip_icmp6_error_build(uint8_t *out, size_t cap, const uint8_t src_mac[PMIP_ETH_ALEN],
 			      const uint8_t dst_mac[PMIP_ETH_ALEN], const struct in6_addr *src,

@@ -171,25 +171,29 @@ static void check_error_about(const uint8_t *inv, size_t inv_len, uint8_t type, 
 	struct pmip_ipv6_view ip;
 	struct pmip_icmp6_error e;
 	const uint8_t *icmp;
+	size_t n, carried, taken = inv_len;   /* the bytes the error is about */
 	bool refuse;
-	size_t n, carried;
 
 	refuse = type < 1 || type > 4 || code > err_code_max[type] ||
 		 (type == PMIP_ICMP6_PACKET_TOO_BIG && param < 1280) || inv_len < 40 ||
 		 inv[0] >> 4 != 6;
 	if (!refuse) {
+		size_t plen = (size_t)(inv[4] << 8 | inv[5]);
+
+		if (plen && 40 + plen < inv_len)   /* padding is not copied */
+			taken = 40 + plen;
 		memcpy(isrc.s6_addr, inv + 8, 16);
 		memcpy(idst.s6_addr, inv + 24, 16);
 		refuse = is_unspec(&isrc) || is_mcast(&isrc) ||
 			 (is_mcast(&idst) && type != 2 && !(type == 4 && code == 2)) ||
-			 (inv[6] == 58 && (inv_len < 41 || inv[40] < 128 || inv[40] == 137));
+			 (inv[6] == 58 && (taken < 41 || inv[40] < 128 || inv[40] == 137));
 	}
 	n = pmip_icmp6_error_build(out, sizeof(out), mac_us, mac_peer, &us, type, code, param, inv,
 				   inv_len);
 	CHECK((n == 0) == refuse);
 	if (!n)
 		return;
-	carried = inv_len < 1232 ? inv_len : 1232;
+	carried = taken < 1232 ? taken : 1232;
 	CHECK(n == PMIP_ETH_HLEN + PMIP_IPV6_HLEN + 8 + carried);
 	icmp = check_built(out, n, &ip);
 	CHECK(ip.payload_len + PMIP_IPV6_HLEN <= PMIP_IPV6_MIN_MTU);
@@ -441,6 +445,10 @@ static void check_ipv6(const uint8_t *buf, size_t len, const struct pmip_eth_vie
 	uint8_t *copy;
 
 	*echo_req_ok = false;
+	/* Whatever it is, as the invoking packet of an error, and of a PTB
+	 * (which multicast destinations may get). */
+	check_error_about(buf, len, PMIP_ICMP6_DST_UNREACH, 3, 0);
+	check_error_about(buf, len, PMIP_ICMP6_PACKET_TOO_BIG, 0, 1280);
 	if (pmip_ipv6_parse(buf, len, &ip) != PMIP_PKT_ERR_OK) {
 		CHECK(len < PMIP_IPV6_HLEN || (buf[0] >> 4) != 6 ||
 		      (size_t)((buf[4] << 8) | buf[5]) + PMIP_IPV6_HLEN > len ||
@@ -541,8 +549,8 @@ static void check_ipv6(const uint8_t *buf, size_t len, const struct pmip_eth_vie
 	if (e_err == PMIP_PKT_ERR_OK) {
 		CHECK(err.type >= 1 && err.type <= 4 && err.type == icmp[0]);
 		CHECK(err.invoking_len >= 40 && err.invoking_off + err.invoking_len == ip.payload_len);
-		/* An error about the packet this error carries: refused, as
-		 * it is not an error itself only if the carried one is not. */
+		/* An error about the packet this error carries (which may
+		 * be cut, or an error itself). */
 		check_error_about(icmp + err.invoking_off, err.invoking_len, 1, 0, 0);
 	}
 
@@ -550,9 +558,6 @@ static void check_ipv6(const uint8_t *buf, size_t len, const struct pmip_eth_vie
 		      (e_na == PMIP_PKT_ERR_OK) + (e_ra == PMIP_PKT_ERR_OK) +
 		      (e_err == PMIP_PKT_ERR_OK) <=
 	      1);
-	/* This packet as the invoking one of an error, and of a PTB. */
-	check_error_about(buf, len, PMIP_ICMP6_DST_UNREACH, 3, 0);
-	check_error_about(buf, len, PMIP_ICMP6_PACKET_TOO_BIG, 0, 1280);
 	free(copy);
 }
 

@@ -2143,6 +2143,32 @@ Test(pkt, icmp6_error_build_in_place)
 	cr_assert_arr_eq(buf, ref, n);
 }
 
+Test(pkt, icmp6_error_build_padding)
+{
+	uint8_t inv[128];
+	static uint8_t ref[256], out[256];
+	size_t len = invoking_of(&err_vecs[2], inv, sizeof(inv), 0);
+	struct in6_addr a = addr("2001:db8:1::1");
+	size_t n;
+
+	n = pmip_icmp6_error_build(ref, sizeof(ref), mac_a, mac_b, &a, 1, 0, 0, inv, len);
+	cr_assert_eq(n, sizeof(vec_err_noroute));
+	/* Ethernet padding after the packet (as in a 60-byte minimum frame)
+	 * is not part of it: the same error. */
+	memset(inv + len, 0xa5, 20);
+	cr_assert_eq(pmip_icmp6_error_build(out, sizeof(out), mac_a, mac_b, &a, 1, 0, 0, inv,
+					    len + 20), n);
+	cr_assert_arr_eq(out, ref, n);
+	/* A payload length beyond the bytes given: the bytes given. */
+	inv[5] = 200;
+	n = pmip_icmp6_error_build(out, sizeof(out), mac_a, mac_b, &a, 1, 0, 0, inv, len + 20);
+	cr_assert_eq(n, L4 + 8 + len + 20);
+	/* Payload length 0 (jumbogram): the bytes given. */
+	inv[4] = inv[5] = 0;
+	n = pmip_icmp6_error_build(out, sizeof(out), mac_a, mac_b, &a, 1, 0, 0, inv, len + 20);
+	cr_assert_eq(n, L4 + 8 + len + 20);
+}
+
 /* Build a Destination Unreachable (or type/code) about inv. */
 static size_t err_build(uint8_t type, uint8_t code, uint32_t param, const uint8_t *inv,
 			size_t inv_len)
@@ -2375,17 +2401,21 @@ static void check_error_about(const uint8_t *inv, size_t inv_len)
 
 	for (t = 0; t < 2; t++) {
 		struct in6_addr isrc, idst;
+		size_t n, taken = inv_len;   /* the bytes the error is about */
 		bool refuse;
-		size_t n;
 
 		if (inv_len < 40 || inv[0] >> 4 != 6) {
 			refuse = true;
 		} else {
+			size_t plen = (size_t)(inv[4] << 8 | inv[5]);
+
+			if (plen && 40 + plen < inv_len)   /* padding is not copied */
+				taken = 40 + plen;
 			memcpy(isrc.s6_addr, inv + 8, 16);
 			memcpy(idst.s6_addr, inv + 24, 16);
 			refuse = is_unspecified(&isrc) || isrc.s6_addr[0] == 0xff ||
 				 (idst.s6_addr[0] == 0xff && types[t] != 2) ||
-				 (inv[6] == 58 && (inv_len < 41 || inv[40] < 128 || inv[40] == 137));
+				 (inv[6] == 58 && (taken < 41 || inv[40] < 128 || inv[40] == 137));
 		}
 		n = pmip_icmp6_error_build(out, sizeof(out), mac_a, mac_b, &a, types[t], 0, 1500,
 					   inv, inv_len);
@@ -2393,7 +2423,7 @@ static void check_error_about(const uint8_t *inv, size_t inv_len)
 		if (n) {
 			struct pmip_ipv6_view ip;
 			struct pmip_icmp6_error e;
-			size_t carried = inv_len < 1232 ? inv_len : 1232;
+			size_t carried = taken < 1232 ? taken : 1232;
 
 			cr_assert_eq(n, L4 + 8 + carried);
 			cr_assert_eq(pmip_ipv6_parse(out + ETH, n - ETH, &ip), PMIP_PKT_ERR_OK);

@@ -1,8 +1,9 @@
-/* A small hash map for cp: fixed-size byte keys (<= 32 bytes) -> uint32_t.
- * Open addressing with linear probing and tombstones; grows at 70% load.
- * Single-threaded (cp's event loop). */
-#ifndef PMIP_CP_HMAP_H
-#define PMIP_CP_HMAP_H
+/* A small hash map for control paths (cp's event loop, dp's main lcore):
+ * fixed-size byte keys (<= 32 bytes) -> uint32_t. Open addressing with
+ * linear probing and tombstones; grows at 70% load. Not thread-safe, and
+ * not for the packet path (it allocates). */
+#ifndef PMIP_COMMON_HMAP_H
+#define PMIP_COMMON_HMAP_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,0 +1,68 @@
+/* Test harness for the data plane without NICs: an EAL with --no-huge and
+ * net_null ports, the global dp state of one MAG or LMA, one worker, a real
+ * shared-memory segment (punt and evt rings), and packet builders. Tests
+ * call dp_rx_burst() directly and read what the worker queued in its tx
+ * buffers (txbuf[port]) before any flush. */
+#ifndef PMIP_TEST_DP_HARNESS_H
+#define PMIP_TEST_DP_HARNESS_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "dp.h"
+
+#define H_MAX_PORTS 4
+
+struct h_port_spec {
+	enum pmip_port_kind kind;
+	const char *addr;       /* global address, NULL for none */
+	uint16_t mtu;
+};
+
+/* EAL with lcores (e.g. "0" or "0,1") and one net_null port per spec. */
+void h_init(enum pmip_role role, const struct h_port_spec *ports, unsigned n_ports,
+	    const char *lcores, uint32_t max_bindings);
+void h_fini(void);
+
+struct dp_worker *h_worker(void);
+
+/* Apply one ctl message as the main lcore does (with its grace period). */
+int h_apply(struct pmip_ctl_msg *m);
+int h_neigh(uint32_t id, uint16_t port, const char *ip, const uint8_t mac[6], bool valid);
+int h_tunnel(uint32_t id, uint16_t port, const char *local, const char *remote, uint32_t neigh,
+	     uint16_t mtu);
+int h_route(const char *prefix, uint8_t len, uint8_t kind, uint16_t port, uint32_t neigh,
+	    const char *gw);
+/* hnp is a /64 prefix; hoa != NULL: shared-prefix binding. */
+int h_binding(uint32_t id, uint32_t tunnel, const char *hnp, const char *hoa, uint16_t port,
+	      const uint8_t mac[6]);
+int h_binding_del(uint32_t id);
+
+struct in6_addr h_ip(const char *s);
+
+/* An Ethernet + IPv6 + UDP frame with payload_len bytes of payload. */
+struct rte_mbuf *h_udp(const uint8_t src_mac[6], const uint8_t dst_mac[6], const char *src,
+		       const char *dst, uint16_t payload_len, uint8_t hop_limit);
+/* Wrap an IPv6 packet (the frame in inner, Ethernet stripped) into an
+ * IPv6-in-IPv6 frame from outer_src to outer_dst. Frees inner. */
+struct rte_mbuf *h_tunnelled(const uint8_t src_mac[6], const uint8_t dst_mac[6],
+			     const char *outer_src, const char *outer_dst, struct rte_mbuf *inner);
+
+/* Run one burst through the worker's fast path. */
+void h_rx(uint16_t port, struct rte_mbuf **pkts, unsigned n);
+/* Packets queued for a port (not flushed), and clearing them. */
+unsigned h_tx_count(uint16_t port);
+struct rte_mbuf *h_tx(uint16_t port, unsigned i);
+void h_tx_clear(void);
+uint64_t h_drops(enum dp_drop_reason r);
+/* Take one event from the evt ring; false if empty. */
+bool h_evt(struct pmip_evt_msg *out);
+/* Take one punted packet; false if empty. */
+bool h_punt(struct pmip_pkt_msg *out);
+
+extern const uint8_t H_MAC_MN[6], H_MAC_PEER[6], H_MAC_PEER2[6], H_MAC_CN[6];
+
+#endif
