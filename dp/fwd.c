@@ -25,6 +25,7 @@
 #include <rte_fib6.h>
 #include <rte_hash.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
@@ -47,6 +48,14 @@ static inline uint8_t *ip6(struct rte_mbuf *m)
 static inline uint16_t ip6_plen(const uint8_t *ip)
 {
 	return (uint16_t)((ip[4] << 8) | ip[5]);
+}
+
+static inline bool addr_eq16(const void *a, const void *b)
+{
+	uint64_t x[2], y[2];
+	memcpy(x, a, 16);
+	memcpy(y, b, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
 }
 
 static inline bool is_mcast(const uint8_t *addr)
@@ -165,11 +174,10 @@ static bool encap_send(struct dp_worker *w, uint16_t in_port, struct rte_mbuf *m
 		drop(w, in_port, m, DP_DROP_NO_HEADROOM);
 		return false;
 	}
-	uint8_t mac[6];
-	dp_word_mac(nw, mac);
-	write_eth(p, mac, dp.ports[tun->port].mac);
-	pmip_ipv6_hdr_write(p + L2, &tun->local, &tun->remote, IPPROTO_IPV6_TUNNEL, inner_len,
-			    tun->hop_limit, 0, 0);
+	rte_memcpy(p, tun->hdr, sizeof(tun->hdr));
+	dp_word_mac(nw, p);
+	p[L2 + 4] = (uint8_t)(inner_len >> 8);
+	p[L2 + 5] = (uint8_t)inner_len;
 	dp_worker_tx(w, tun->port, m);
 	return true;
 }
@@ -198,6 +206,24 @@ static bool tunnel_entry_checks(struct dp_worker *w, const struct dp_port *in, s
 	return true;
 }
 
+/* Per-binding counters are spread over max_bindings entries: with a million
+ * bindings each update is a cache miss. Start them all before using any. */
+static inline void prefetch_counters(struct dp_worker *w, uint64_t hits, void *const *data,
+				     unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (hits & (1ull << i))
+			rte_prefetch0(&w->bctr[dp_bv_binding((uint64_t)(uintptr_t)data[i])]);
+}
+
+static inline void prefetch_counters_v(struct dp_worker *w, uint64_t hits, const uint64_t *val,
+				       unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (hits & (1ull << i))
+			rte_prefetch0(&w->bctr[dp_bv_binding(val[i])]);
+}
+
 /* -------------------------------------------------------- MAG: uplink -- */
 
 static void mag_uplink(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf **pkts,
@@ -216,6 +242,7 @@ static void mag_uplink(struct dp_worker *w, const struct dp_port *in, struct rte
 	}
 	if (n > 0)
 		rte_hash_lookup_bulk_data(dp.tables.bul, kp, n, &hits, data);
+	prefetch_counters(w, hits, data, n);
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		if (!(hits & (1ull << i))) {
@@ -293,13 +320,37 @@ void dp_binding_lookup(const uint8_t **addrs, unsigned n, uint64_t *hits_out, ui
 static void route_fwd(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf **pkts,
 		      unsigned n, bool native)
 {
-	const struct dp_routes *rt = rcu_dereference(dp.tables.routes);
+	const struct dp_routes *rt = dp_rcu_load(dp.tables.routes);
 	uint8_t dst[CHUNK][16];
 	uint64_t nh[CHUNK];
 	for (unsigned i = 0; i < n; i++)
 		memcpy(dst[i], ip6(pkts[i]) + 24, 16);
 	if (rt != NULL && n > 0)
 		rte_fib6_lookup_bulk(rt->fib, dst, nh, n);
+	/* On-link destinations: their neighbours, in one bulk lookup. */
+	struct dp_neigh_key nk[CHUNK];
+	const void *nkp[CHUNK];
+	void *nd[CHUNK];
+	unsigned nidx[CHUNK], nn = 0;
+	uint32_t neigh_of[CHUNK];
+	for (unsigned i = 0; i < n; i++) {
+		neigh_of[i] = UINT32_MAX;
+		if (rt == NULL || nh[i] == 0 || nh[i] > rt->n ||
+		    rt->e[nh[i] - 1].nh.kind != PMIP_ROUTE_CONNECTED)
+			continue;
+		nk[nn].port = rt->e[nh[i] - 1].nh.port;
+		nk[nn].reserved = 0;
+		memcpy(&nk[nn].ip, dst[i], 16);
+		nkp[nn] = &nk[nn];
+		nidx[nn++] = i;
+	}
+	if (nn > 0) {
+		uint64_t nhits = 0;
+		rte_hash_lookup_bulk_data(dp.tables.neigh, nkp, nn, &nhits, nd);
+		for (unsigned j = 0; j < nn; j++)
+			if (nhits & (1ull << j))
+				neigh_of[nidx[j]] = (uint32_t)(uintptr_t)nd[j];
+	}
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		if (rt == NULL || nh[i] == 0 || nh[i] > rt->n) {
@@ -317,12 +368,7 @@ static void route_fwd(struct dp_worker *w, const struct dp_port *in, struct rte_
 		} else if (r->kind == PMIP_ROUTE_GATEWAY) {
 			neigh_id = r->neigh_id;
 		} else {
-			struct dp_neigh_key k = { .port = r->port, .reserved = 0 };
-			memcpy(&k.ip, dst[i], 16);
-			void *d;
-			neigh_id = rte_hash_lookup_data(dp.tables.neigh, &k, &d) >= 0
-					   ? (uint32_t)(uintptr_t)d
-					   : UINT32_MAX;
+			neigh_id = neigh_of[i];
 		}
 		nw = neigh_id == UINT32_MAX ? 0 : dp_neigh_word(&dp.tables, neigh_id);
 		if (!(nw & DP_NEIGH_VALID)) {
@@ -368,6 +414,7 @@ static void lma_network(struct dp_worker *w, const struct dp_port *in, struct rt
 	for (unsigned i = 0; i < n; i++)
 		dsts[i] = ip6(pkts[i]) + 24;
 	dp_binding_lookup(dsts, n, &hits, val);
+	prefetch_counters_v(w, hits, val, n);
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		if (!(hits & (1ull << i))) {
@@ -442,14 +489,19 @@ static void decap(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf
 	}
 	uint64_t val[CHUNK], hits;
 	dp_binding_lookup(keyaddr, k, &hits, val);
+	prefetch_counters_v(w, hits, val, k);
+	if (mag)
+		for (unsigned i = 0; i < k; i++)
+			if (hits & (1ull << i))
+				rte_prefetch0(&dp.tables.mn_link[dp_bv_binding(val[i])]);
 	struct rte_mbuf *fwd[CHUNK];
 	unsigned nf = 0;
 	for (unsigned i = 0; i < k; i++) {
 		struct rte_mbuf *m = ok[i];
 		const struct dp_tunnel *tun =
 			(hits & (1ull << i)) ? dp_tunnel_get(&dp.tables, dp_bv_tunnel(val[i])) : NULL;
-		bool from_peer = tun != NULL && memcmp(&tun->remote, &outer_src[i], 16) == 0 &&
-				 memcmp(&tun->local, &outer_dst[i], 16) == 0;
+		bool from_peer = tun != NULL && addr_eq16(&tun->remote, &outer_src[i]) &&
+				 addr_eq16(&tun->local, &outer_dst[i]);
 		if (!mag) {
 			/* Only an MN's own MAG may send its traffic (RFC 5213
 			 * 6.10.5 / 5.6.2: the tunnel must match the binding). */

@@ -175,6 +175,7 @@ int main(int argc, char **argv)
 		.socket = (int)rte_socket_id(),
 		.name = cfg.name,
 	};
+	dp_conf_port_macs(&tconf);
 	if (dp_tables_create(&dp.tables, &tconf) != 0)
 		goto out_ports;
 	for (unsigned i = 0; i < dp.n_workers; i++) {

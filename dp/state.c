@@ -70,3 +70,9 @@ void dp_remove_runtime_dir(const char *dir)
 		rmdir(parent);
 	}
 }
+
+void dp_conf_port_macs(struct dp_tables_conf *c)
+{
+	for (unsigned i = 0; i < dp.n_ports && i < PMIP_CFG_MAX_PORTS; i++)
+		memcpy(c->port_macs[i], dp.ports[i].mac, 6);
+}

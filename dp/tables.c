@@ -13,6 +13,7 @@
 
 #include "hmap.h"
 #include "log.h"
+#include "net/pkt.h"
 
 /* What an update retired, freed after the next grace period. */
 enum retire_kind { RETIRE_HASH_POS, RETIRE_TUNNEL, RETIRE_ROUTES };
@@ -48,6 +49,26 @@ static void retire(struct dp_tables *t, enum retire_kind kind, const struct rte_
 	t->wr->list[t->wr->n++] = (struct retired){ .kind = kind, .h = h, .pos = pos, .ptr = ptr };
 }
 
+/* rte_hash compares 16-byte keys with SSE but hands other sizes to
+ * memcmp(): a library call per lookup. Ours are whole 8-byte words. */
+static int cmp_key8(const void *a, const void *b, size_t len)
+{
+	(void)len;
+	uint64_t x, y;
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	return x != y;
+}
+
+static int cmp_key24(const void *a, const void *b, size_t len)
+{
+	(void)len;
+	uint64_t x[3], y[3];
+	memcpy(x, a, 24);
+	memcpy(y, b, 24);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) != 0;
+}
+
 static struct rte_hash *hash_create(const char *what, const char *inst, uint32_t entries,
 				    uint32_t key_len, int socket)
 {
@@ -65,9 +86,15 @@ static struct rte_hash *hash_create(const char *what, const char *inst, uint32_t
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	struct rte_hash *h = rte_hash_create(&p);
-	if (h == NULL)
+	if (h == NULL) {
 		pmip_err("hash %s (%u entries of %u bytes): %s", name, entries, key_len,
 			 rte_strerror(rte_errno));
+		return NULL;
+	}
+	if (key_len == 8)
+		rte_hash_set_cmp_func(h, cmp_key8);
+	else if (key_len == 24)
+		rte_hash_set_cmp_func(h, cmp_key24);
 	return h;
 }
 
@@ -80,6 +107,9 @@ int dp_tables_create(struct dp_tables *t, const struct dp_tables_conf *c)
 	t->socket = c->socket;
 	t->mag = c->mag;
 	t->n_ports = c->n_ports;
+	if (c->n_ports > PMIP_CFG_MAX_PORTS)
+		return -1;
+	memcpy(t->port_macs, c->port_macs, sizeof(t->port_macs));
 	static unsigned instances;
 	t->instance = instances++;
 	if (c->max_tunnels == 0 || c->max_tunnels > DP_MAX_TUNNELS_LIMIT || c->max_bindings == 0 ||
@@ -224,6 +254,13 @@ static int tunnel_set(struct dp_tables *t, const struct pmip_ctl_tunnel *m)
 	nt->port = m->port;
 	nt->mtu = m->mtu;
 	nt->hop_limit = m->hop_limit;
+	/* Destination MAC (bytes 0-5) and payload length (18-19) are filled
+	 * per packet; the source MAC is the port's. */
+	memcpy(nt->hdr + 6, t->port_macs[m->port], 6);
+	nt->hdr[12] = 0x86;
+	nt->hdr[13] = 0xdd;
+	pmip_ipv6_hdr_write(nt->hdr + 14, &m->local, &m->remote, 41 /* IPv6-in-IPv6 */, 0,
+			    m->hop_limit, 0, 0);
 	struct dp_tunnel *old = t->tunnels[m->id];
 	rcu_assign_pointer(t->tunnels[m->id], nt);
 	if (old != NULL)

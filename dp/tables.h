@@ -35,6 +35,7 @@
 #include <rte_hash.h>
 #include <urcu-qsbr.h>
 
+#include "config.h"
 #include "msg.h"
 
 struct rte_fib6;
@@ -62,13 +63,15 @@ static inline uint32_t dp_bv_tunnel(uint64_t v)
 #define DP_MN_VALID (1ull << 63)
 
 struct dp_tunnel {
-	struct in6_addr local;
-	struct in6_addr remote;
-	uint32_t neigh_id;
+	/* Outer Ethernet + IPv6 header, built once when the tunnel is set:
+	 * per packet only the next hop's MAC and the payload length change. */
+	uint8_t hdr[14 + 40];
 	uint16_t port;
 	uint16_t mtu;
+	uint32_t neigh_id;
+	struct in6_addr local;
+	struct in6_addr remote;
 	uint8_t hop_limit;
-	struct rcu_head rcu;
 };
 
 struct dp_route_nh {
@@ -106,6 +109,8 @@ struct dp_neigh_key {
 	uint32_t reserved;       /* zero */
 	struct in6_addr ip;
 } __attribute__((aligned(8)));
+_Static_assert(sizeof(struct dp_neigh_key) == 24, "neighbour key is three words");
+_Static_assert(sizeof(struct dp_bul_key) == 16, "BUL key is two words");
 
 /* Main-lcore bookkeeping of a binding: what to delete, what to show.
  * hnp and hoa are hash keys used in place: 8-byte aligned. */
@@ -140,6 +145,7 @@ struct dp_tables_writer;
 struct dp_tables {
 	bool mag;                           /* bindings carry MN link state */
 	unsigned n_ports;
+	uint8_t port_macs[PMIP_CFG_MAX_PORTS][6]; /* source MACs of tunnel headers */
 	uint32_t max_bindings;
 	uint32_t max_tunnels;
 	uint32_t max_neighbours;
@@ -166,6 +172,7 @@ struct dp_tables {
 struct dp_tables_conf {
 	bool mag;
 	unsigned n_ports;
+	uint8_t port_macs[PMIP_CFG_MAX_PORTS][6]; /* see dp_conf_port_macs() */
 	uint32_t max_bindings;
 	uint32_t max_tunnels;
 	uint32_t max_neighbours;
@@ -185,11 +192,16 @@ void dp_tables_synchronize(struct dp_tables *t);
 
 /* ---- reader side (workers), inline for the fast path ---- */
 
+/* Load an RCU-published pointer. Same ordering as liburcu's
+ * rcu_dereference(), whose non-LGPL build is a function call per packet;
+ * the writer publishes with rcu_assign_pointer() (a release store). */
+#define dp_rcu_load(p) __atomic_load_n(&(p), __ATOMIC_ACQUIRE)
+
 static inline const struct dp_tunnel *dp_tunnel_get(const struct dp_tables *t, uint32_t id)
 {
 	if (id >= t->max_tunnels)
 		return NULL;
-	return rcu_dereference(t->tunnels[id]);
+	return dp_rcu_load(t->tunnels[id]);
 }
 
 static inline uint64_t dp_neigh_word(const struct dp_tables *t, uint32_t id)

@@ -53,7 +53,7 @@ static struct in6_addr ip(const char *s)
 /* Binding i: prefix 2001:db8:(0x1000 + i/65536):(i%65536)::/64. */
 static void hnp_of(uint32_t i, uint8_t out[16])
 {
-	struct in6_addr a = ip("2001:db8:1000::");
+	struct in6_addr a = { .s6_addr = { 0x20, 0x01, 0x0d, 0xb8 } };
 	a.s6_addr[4] = (uint8_t)((0x1000 + (i >> 16)) >> 8);
 	a.s6_addr[5] = (uint8_t)(0x1000 + (i >> 16));
 	a.s6_addr[6] = (uint8_t)(i >> 8);
@@ -211,6 +211,7 @@ static void setup_dp(bool mag)
 		.mag = mag, .n_ports = 2, .max_bindings = nb, .max_tunnels = 16,
 		.max_neighbours = 64, .socket = (int)rte_socket_id(), .name = "bench",
 	};
+	dp_conf_port_macs(&tc);
 	if (dp_tables_create(&dp.tables, &tc) != 0)
 		rte_exit(1, "tables for %u bindings (raise -m)\n", nb);
 	dp.workers = rte_zmalloc("workers", sizeof(struct dp_worker) * 2, 64);

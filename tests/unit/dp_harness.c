@@ -105,6 +105,7 @@ void h_init(enum pmip_role role, const struct h_port_spec *ports, unsigned n_por
 		.max_tunnels = 64, .max_neighbours = 256, .socket = (int)rte_socket_id(),
 		.name = "test",
 	};
+	dp_conf_port_macs(&tc);
 	cr_assert_eq(dp_tables_create(&dp.tables, &tc), 0);
 	dp.workers = rte_zmalloc("workers", sizeof(struct dp_worker) * 2, 64);
 	cr_assert_not_null(dp.workers);
