@@ -115,12 +115,15 @@ lab_start_cp() { # gw
 	# the readiness check counts "ready" lines instead of grepping once.
 	local before
 	before=$(grep -c "data plane ready" "$log" 2>/dev/null || true)
+	before=${before:-0}
 	ip netns exec "pl-$gw" "$LAB_BUILD/cp/pmip-cp" --config "$(lab_gw_config "$gw")" >>"$log" 2>&1 &
 	local pid=$!
 	echo $pid >"$LAB_DIR/$gw-cp.pid"
 	local i
 	for ((i = 0; i < 200; i++)); do
-		[ "$(grep -c "data plane ready" "$log" 2>/dev/null || true)" -gt "${before:-0}" ] && {
+		local now
+		now=$(grep -c "data plane ready" "$log" 2>/dev/null || true)
+		[ "${now:-0}" -gt "$before" ] && {
 			lab_log "$gw: pmip-cp pid $pid attached"
 			return 0
 		}
