@@ -2,11 +2,13 @@
 # The network-namespace lab: topology, gateway processes, teardown.
 # Sourced by scripts/lab.sh and the lab tests (tests/lab/*.sh).
 #
-#   pl-mn1 eth0 ---- acc0 [pl-mag1] core0 ---- core0 [pl-lma1] net0 ---- eth0 pl-cn1
-#                          mgmt0                     mgmt0
-#                            |                         |
-#                          mag1 ------- [pl-aaa] ----- lma1
+#   pl-mn1 eth0 ---- acc0 [pl-mag1] core0 --+               +-- core0 [pl-lma1] net0 ---- eth0 pl-cn1
+#                          mgmt0             |  [pl-core]    |         mgmt0
+#                            |               +--- br0 -------+           |
+#                          mag1 ------------- [pl-aaa] ----------------- lma1
 #
+# The core link is a bridge (br0 in pl-core), so that more peers (another
+# MAG, strongSwan) can join the MAG-LMA segment.
 # acc0/core0/net0 belong to pmip-dp (af_packet, IPv6 off so the kernel stays
 # quiet on them); everything else is a plain kernel interface. pl-aaa is the
 # AAA/DNS host (FreeRADIUS, dnsmasq) reached over the management links.
@@ -17,7 +19,7 @@
 LAB_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LAB_BUILD=${PMIP_BUILD:-$LAB_REPO/build}
 LAB_DIR=${PMIP_LAB_DIR:-/tmp/pmip-lab}
-LAB_NS=(pl-mn1 pl-mag1 pl-lma1 pl-cn1 pl-aaa)
+LAB_NS=(pl-mn1 pl-mag1 pl-lma1 pl-cn1 pl-aaa pl-core)
 LAB_GATEWAYS=(mag1 lma1)
 
 # Addresses (documentation prefix 2001:db8::/32 only).
@@ -54,6 +56,14 @@ lab_if_up() { # ns if owner
 	ip -n "$1" link set "$2" up
 }
 
+# Join a namespace to the core bridge: core0 there (dp's), NAME on br0.
+lab_core_attach() { # ns name [owner of core0: dp|host]
+	ip -n pl-core link add "$2" type veth peer name core0 netns "$1"
+	ip netns exec pl-core sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"
+	ip -n pl-core link set "$2" master br0 up
+	lab_if_up "$1" core0 "${3:-dp}"
+}
+
 lab_addr() { # ns if addr/len
 	ip -n "$1" -6 addr add "$3" dev "$2" nodad
 }
@@ -68,7 +78,12 @@ lab_topology_up() {
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 	done
 	lab_link pl-mn1 eth0 pl-mag1 acc0 host dp
-	lab_link pl-mag1 core0 pl-lma1 core0 dp dp
+	# The core segment: a bridge that forwards frames and says nothing.
+	ip -n pl-core link add br0 type bridge
+	ip netns exec pl-core sysctl -qw net.ipv6.conf.br0.disable_ipv6=1
+	ip -n pl-core link set br0 up
+	lab_core_attach pl-mag1 mag1
+	lab_core_attach pl-lma1 lma1
 	lab_link pl-lma1 net0 pl-cn1 eth0 dp host
 	lab_link pl-mag1 mgmt0 pl-aaa mag1 host host
 	lab_link pl-lma1 mgmt0 pl-aaa lma1 host host
