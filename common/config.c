@@ -260,12 +260,15 @@ static const struct key_spec key_specs[] = {
 	{ SEC_DP, "max_tunnels", KT_UINT, CFG(dp.max_tunnels), 1, 16777216, NULL, false, "1024", NULL },
 	{ SEC_DP, "max_neighbours", KT_UINT, CFG(dp.max_neighbours), 16, 16777216, NULL, false, "4096", NULL },
 	{ SEC_DP, "icmp_rate", KT_UINT, CFG(dp.icmp_rate), 1, 1000000, NULL, false, "100", NULL },
+	{ SEC_DP, "max_sas", KT_UINT, CFG(dp.max_sas), 4, 1048576, NULL, false, "256", NULL },
 	{ SEC_CP, "admin_socket", KT_STRING, CFG(cp.admin_socket), 2, 0, NULL, false, NULL,
 	  "an absolute path for the control socket" },
 	{ SEC_LOG, "level", KT_ENUM, CFG(log.level), 0, 0, level_names, false, "info",
 	  "err, warning, notice, info or debug" },
 	{ SEC_LOG, "target", KT_LOG_TARGET, CFG(log.target), 0, 0, NULL, false, "stderr",
 	  "stderr, syslog or file:/absolute/path" },
+	{ SEC_LOG, "keylog", KT_STRING, CFG(log.keylog), 2, 0, NULL, false, NULL,
+	  "an absolute path prefix for the ESP and IKE key logs" },
 	{ SEC_PORT, "device", KT_STRING, PORT(device), 1, 0, NULL, true, NULL,
 	  "a PCI address (0000:01:00.0) or a vdev (net_af_packet0,iface=eth1)" },
 	{ SEC_PORT, "kind", KT_ENUM, PORT(kind), 0, 0, kind_names, true, NULL,
@@ -681,6 +684,9 @@ static void cross_checks(struct vctx *v)
 	if (cfg->cp.admin_socket[0] == '\0' && cfg->name[0] != '\0')
 		snprintf(cfg->cp.admin_socket, sizeof(cfg->cp.admin_socket), "/run/pmip-%s.sock",
 			 cfg->name);
+	if (cfg->log.keylog[0] != '\0' && cfg->log.keylog[0] != '/')
+		add_error(v->errs, path, v->top.line[find_key(SEC_LOG, "keylog") - key_specs], "log",
+			  "keylog", "'%s' is not an absolute path", cfg->log.keylog);
 	if (cfg->cp.admin_socket[0] != '\0' && cfg->cp.admin_socket[0] != '/')
 		add_error(v->errs, path, v->top.line[find_key(SEC_CP, "admin_socket") - key_specs],
 			  "cp", "admin_socket", "'%s' is not an absolute path",

@@ -83,11 +83,14 @@ struct pmip_config_dp {
 	unsigned max_tunnels;      /* peer gateways */
 	unsigned max_neighbours;   /* resolved next hops */
 	unsigned icmp_rate;        /* ICMPv6 errors per second per worker */
+	unsigned max_sas;          /* ESP security associations */
 };
 
 struct pmip_config_log {
 	enum pmip_log_level level;
 	char target[PATH_MAX + 8]; /* stderr | syslog | file:/path */
+	char keylog[PATH_MAX];     /* "" (off) or a path prefix: cp writes
+				    * PREFIX.esp_sa and PREFIX.ikev2_decryption_table */
 };
 
 struct pmip_config_cp {

@@ -45,6 +45,8 @@ enum pmip_ctl_type {
 	PMIP_CTL_ROUTE_DEL = 15,   /* u.route: prefix and len used */
 	PMIP_CTL_BINDING_SET = 16, /* u.binding: add, or move to another tunnel */
 	PMIP_CTL_BINDING_DEL = 17, /* u.binding: only id used */
+	PMIP_CTL_SA_ADD = 20,      /* u.sa: install an ESP SA (RFC 4303) */
+	PMIP_CTL_SA_DEL = 21,      /* u.sa: only id used */
 	PMIP_CTL_TYPE_MAX,
 };
 
@@ -112,6 +114,55 @@ struct pmip_ctl_hello {
 	uint64_t cp_start_ns;    /* cp's CLOCK_REALTIME start time, for logs */
 };
 
+/* An ESP security association (RFC 4301 4.4.2 SAD entry), negotiated by
+ * cp (IKEv2) or configured by hand. ids are chosen by cp, 1 .. [dp]
+ * max_sas - 1 (0 means "no SA" in packet messages). Rekeying is
+ * make-before-break: cp adds the new inbound SA (new SPI) before deleting
+ * the old one, so both are accepted meanwhile; a new outbound SA with
+ * PMIP_SA_F_CURRENT becomes the one used for its peer. */
+enum pmip_sa_dir { PMIP_SA_IN = 1, PMIP_SA_OUT = 2 };
+enum pmip_sa_mode {
+	PMIP_SA_TRANSPORT = 1,  /* IP protocol 50 between the two gateways */
+	PMIP_SA_TUNNEL_UDP = 2, /* tunnel mode in UDP port 4500 (RFC 3948) */
+};
+enum pmip_esp_alg {
+	PMIP_ESP_AES_GCM_128 = 1, /* RFC 4106, 16-byte ICV */
+	PMIP_ESP_AES_GCM_256 = 2,
+	PMIP_ESP_AES_CBC_128_HMAC_SHA256 = 3, /* RFC 3602 + RFC 4868 */
+	PMIP_ESP_AES_CBC_256_HMAC_SHA256 = 4,
+};
+#define PMIP_SA_F_ESN 0x01     /* extended sequence numbers (RFC 4303 2.2.1) */
+#define PMIP_SA_F_CURRENT 0x02 /* outbound: from now on the SA for its peer */
+
+struct pmip_ctl_sa {
+	uint32_t id;
+	uint32_t spi;              /* host order; inbound: ours, outbound: the peer's */
+	uint8_t dir;               /* enum pmip_sa_dir */
+	uint8_t mode;              /* enum pmip_sa_mode */
+	uint8_t alg;               /* enum pmip_esp_alg */
+	uint8_t flags;             /* PMIP_SA_F_* */
+	uint16_t replay_window;    /* inbound: bits, 64..1024, power of two */
+	uint16_t port;             /* port index towards the peer */
+	uint16_t udp_sport;        /* TUNNEL_UDP: our port (4500) */
+	uint16_t udp_dport;        /* TUNNEL_UDP: the peer's (after NAT) */
+	uint8_t enc_key_len;       /* GCM: 16 or 32 + 4 salt; CBC: 16 or 32 */
+	uint8_t auth_key_len;      /* CBC: 32; GCM: 0 */
+	uint8_t enc_key[36];
+	uint8_t auth_key[32];
+	struct in6_addr local;     /* outer source of outbound / destination of inbound */
+	struct in6_addr remote;    /* the peer's outer address */
+	/* Tunnel mode: inner packets must come from ts_remote/len and go to
+	 * ts_local/len (RFC 4301 5.2, traffic selectors). */
+	struct in6_addr ts_remote;
+	struct in6_addr ts_local;
+	uint8_t ts_remote_len;
+	uint8_t ts_local_len;
+	uint8_t reserved[2];
+	uint32_t soft_seconds, hard_seconds;       /* 0: no limit */
+	uint64_t soft_bytes, hard_bytes;
+	uint64_t soft_packets, hard_packets;
+};
+
 struct pmip_ctl_msg {
 	uint16_t type;           /* enum pmip_ctl_type */
 	uint16_t reserved;       /* zero */
@@ -124,6 +175,7 @@ struct pmip_ctl_msg {
 		struct pmip_ctl_tunnel tunnel;
 		struct pmip_ctl_route route;
 		struct pmip_ctl_binding binding;
+		struct pmip_ctl_sa sa;
 		uint8_t raw[PMIP_CTL_MSG_SIZE - 16];
 	} u;
 };
@@ -138,6 +190,7 @@ enum pmip_evt_type {
 	PMIP_EVT_CTL_REJECT = 3, /* a ctl message dp could not apply */
 	PMIP_EVT_ACK = 4,        /* a forwarding-state message is applied */
 	PMIP_EVT_NEIGH_MISS = 5, /* a worker needs a next hop resolved */
+	PMIP_EVT_SA_EXPIRE = 6,  /* an SA reached a soft or hard lifetime */
 	PMIP_EVT_TYPE_MAX,
 };
 
@@ -181,6 +234,23 @@ struct pmip_evt_ack {
 	uint32_t id;             /* the id the message named */
 };
 
+enum pmip_sa_expire_reason {
+	PMIP_SA_EXPIRE_TIME = 1,
+	PMIP_SA_EXPIRE_BYTES = 2,
+	PMIP_SA_EXPIRE_PACKETS = 3,
+	PMIP_SA_EXPIRE_SEQUENCE = 4, /* outbound: sequence numbers would cycle (RFC 4303 3.3.3) */
+};
+
+/* Soft: once per SA, cp should rekey. Hard: dp removed the SA. */
+struct pmip_evt_sa_expire {
+	uint32_t sa_id;
+	uint8_t hard;
+	uint8_t reason;          /* enum pmip_sa_expire_reason */
+	uint16_t reserved;
+	uint64_t bytes;          /* processed so far */
+	uint64_t packets;
+};
+
 /* Rate-limited per worker: the same address is reported at most every
  * 100 ms by one worker. */
 struct pmip_evt_neigh_miss {
@@ -201,6 +271,7 @@ struct pmip_evt_msg {
 		struct pmip_evt_ctl_reject reject;
 		struct pmip_evt_ack ack;
 		struct pmip_evt_neigh_miss neigh_miss;
+		struct pmip_evt_sa_expire sa_expire;
 		uint8_t raw[PMIP_EVT_MSG_SIZE - 16];
 	} u;
 };
@@ -214,6 +285,9 @@ enum pmip_punt_reason {
 	PMIP_PUNT_ECHO_REQUEST = 1, /* ICMPv6 echo request to one of our addresses */
 	PMIP_PUNT_NEIGH_ADVERT = 2, /* Neighbor Advertisement to us or all-nodes (valid per RFC 4861 7.1.2) */
 	PMIP_PUNT_ROUTER_SOLICIT = 3, /* Router Solicitation on an access port (valid per RFC 4861 6.1.1) */
+	PMIP_PUNT_MOBILITY = 4,     /* Mobility Header (RFC 6275 6.1) that arrived under sa_id from its peer */
+	PMIP_PUNT_IKE = 5,          /* IKE: UDP 500, or 4500 with the non-ESP marker (RFC 3948 2.2) */
+	PMIP_PUNT_ECHO_REPLY = 6,   /* ICMPv6 echo reply to one of our addresses */
 	PMIP_PUNT_REASON_MAX,
 };
 
@@ -227,10 +301,27 @@ struct pmip_pkt_msg {
 				  * frame, without FCS */
 	uint16_t reason;         /* punt: enum pmip_punt_reason; tx: zero */
 	uint16_t reserved0;      /* zero */
-	uint64_t reserved1;      /* zero */
+	uint32_t sa_id;          /* punt: the SA that protected it (0: none);
+				  * tx: the SA to protect it with (0: send as is) */
+	uint32_t reserved1;      /* zero */
 	uint8_t data[PMIP_PKT_DATA_MAX];
 };
 _Static_assert(sizeof(struct pmip_pkt_msg) == PMIP_PKT_MSG_SIZE, "packet element size");
+
+/* What cp and dp both need to know of an ESP algorithm. */
+struct pmip_esp_alg_desc {
+	const char *name;        /* as written in pmipctl and logs: "aes-gcm-128" */
+	uint8_t enc_key_len;     /* bytes, with the 4-byte salt for GCM (RFC 4106 8.1) */
+	uint8_t auth_key_len;    /* 0 for combined-mode ciphers */
+	uint8_t iv_len;          /* 8 for GCM (RFC 4106 3.1), 16 for CBC (RFC 3602 3) */
+	uint8_t icv_len;         /* 16 */
+	uint8_t block;           /* padding alignment: 4 for GCM, 16 for CBC */
+	const char *tshark_enc;  /* Wireshark's ESP SA table (esp_sa UAT) names: */
+				 /* one AES-CBC entry, key size from the key */
+	const char *tshark_auth;
+};
+const struct pmip_esp_alg_desc *pmip_esp_alg_desc(unsigned alg); /* NULL if unknown */
+int pmip_esp_alg_by_name(const char *name);                       /* -1 if unknown */
 
 const char *pmip_ctl_type_name(unsigned type);
 const char *pmip_evt_type_name(unsigned type);

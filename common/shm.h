@@ -30,7 +30,7 @@ struct rte_ring;
 
 #define PMIP_SHM_MAGIC 0x314d485350494d50ULL /* "PMIPSHM1" in memory order on little-endian */
 /* Bump on any change to this header, the ring set or msg.h. */
-#define PMIP_SHM_ABI_VERSION 2u
+#define PMIP_SHM_ABI_VERSION 3u
 #define PMIP_SHM_HEADER_SIZE 4096u
 #define PMIP_SHM_ALIGN 4096u
 

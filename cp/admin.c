@@ -25,6 +25,10 @@
 
 #include "cp.h"
 #include "log.h"
+#include "net/pkt.h"
+
+#include <openssl/crypto.h>
+#include <stddef.h>
 
 #define MAX_CONN 16
 #define LINE_MAX_LEN 512
@@ -214,6 +218,257 @@ static void cmd_binding_del(struct cp_ctx *cp, struct conn *c, char **argv, int 
 	reply(cp, c, "{\"ok\":false,\"error\":\"%s\"}", why);
 }
 
+static bool parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	if (s == NULL || *s == '\0')
+		return false;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno != 0 || *end != '\0')
+		return false;
+	*out = v;
+	return true;
+}
+
+static int parse_hex(const char *s, uint8_t *out, size_t cap)
+{
+	if (s == NULL)
+		return -1;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	size_t n = strlen(s);
+	if (n % 2 != 0 || n / 2 > cap)
+		return -1;
+	for (size_t i = 0; i < n / 2; i++) {
+		unsigned v;
+		if (sscanf(s + 2 * i, "%2x", &v) != 1)
+			return -1;
+		out[i] = (uint8_t)v;
+	}
+	return (int)(n / 2);
+}
+
+static bool parse_prefix(const char *s, struct in6_addr *a, uint8_t *len)
+{
+	char buf[INET6_ADDRSTRLEN + 5];
+	if (s == NULL || strlen(s) >= sizeof(buf))
+		return false;
+	snprintf(buf, sizeof(buf), "%s", s);
+	char *slash = strchr(buf, '/');
+	uint32_t l = 128;
+	if (slash != NULL) {
+		*slash = '\0';
+		if (!parse_u32(slash + 1, &l) || l > 128)
+			return false;
+	}
+	*len = (uint8_t)l;
+	return inet_pton(AF_INET6, buf, a) == 1;
+}
+
+/* sa add id=N dir=in|out mode=transport|tunnel-udp alg=NAME spi=X key=HEX
+ *        [auth=HEX] local=ADDR remote=ADDR [port=NAME] [window=N] [esn]
+ *        [sport=N dport=N] [ts-local=P/L ts-remote=P/L] [current]
+ *        [soft-seconds=N hard-seconds=N soft-bytes=N ...] */
+static void cmd_sa_add(struct cp_ctx *cp, struct conn *c, char **argv, int argc)
+{
+	struct pmip_ctl_sa s;
+	memset(&s, 0, sizeof(s));
+	const char *why = NULL, *v;
+	uint64_t u;
+	int alg = -1, n;
+	v = arg_get(argv, argc, "dir");
+	s.dir = v && strcmp(v, "in") == 0 ? PMIP_SA_IN : v && strcmp(v, "out") == 0 ? PMIP_SA_OUT : 0;
+	v = arg_get(argv, argc, "mode");
+	s.mode = v && strcmp(v, "transport") == 0 ? PMIP_SA_TRANSPORT
+		 : v && strcmp(v, "tunnel-udp") == 0 ? PMIP_SA_TUNNEL_UDP : 0;
+	if ((v = arg_get(argv, argc, "alg")) != NULL)
+		alg = pmip_esp_alg_by_name(v);
+	if (!parse_u32(arg_get(argv, argc, "id"), &s.id))
+		why = "id=N required";
+	else if (s.dir == 0)
+		why = "dir=in|out required";
+	else if (s.mode == 0)
+		why = "mode=transport|tunnel-udp required";
+	else if (alg < 0)
+		why = "alg=aes-gcm-128|aes-gcm-256|aes-cbc-128-hmac-sha256|aes-cbc-256-hmac-sha256 required";
+	else if (!parse_u64(arg_get(argv, argc, "spi"), &u) || u > UINT32_MAX)
+		why = "spi=N required";
+	else if ((n = parse_hex(arg_get(argv, argc, "key"), s.enc_key, sizeof(s.enc_key))) < 0)
+		why = "key=HEX required (GCM: key followed by the 4-byte salt)";
+	else if (!parse_addr(arg_get(argv, argc, "local"), &s.local, false) ||
+		 !parse_addr(arg_get(argv, argc, "remote"), &s.remote, false))
+		why = "local=ADDR and remote=ADDR required";
+	if (why == NULL) {
+		s.alg = (uint8_t)alg;
+		s.spi = (uint32_t)u;
+		s.enc_key_len = (uint8_t)n;
+		if ((v = arg_get(argv, argc, "auth")) != NULL) {
+			n = parse_hex(v, s.auth_key, sizeof(s.auth_key));
+			if (n < 0)
+				why = "auth=HEX malformed";
+			else
+				s.auth_key_len = (uint8_t)n;
+		}
+	}
+	if (why == NULL) {
+		uint32_t w32 = 128;
+		if ((v = arg_get(argv, argc, "window")) != NULL && !parse_u32(v, &w32))
+			why = "window=N malformed";
+		s.replay_window = (uint16_t)(s.dir == PMIP_SA_IN ? w32 : 0);
+		if (arg_get(argv, argc, "esn") != NULL)
+			s.flags |= PMIP_SA_F_ESN;
+		if (arg_get(argv, argc, "current") != NULL || s.dir == PMIP_SA_OUT)
+			s.flags |= s.dir == PMIP_SA_OUT ? PMIP_SA_F_CURRENT : 0;
+		uint32_t p16 = 4500, q16 = 4500;
+		if (((v = arg_get(argv, argc, "sport")) != NULL && (!parse_u32(v, &p16) || p16 > 65535)) ||
+		    ((v = arg_get(argv, argc, "dport")) != NULL && (!parse_u32(v, &q16) || q16 > 65535)))
+			why = "sport/dport malformed";
+		if (s.mode == PMIP_SA_TUNNEL_UDP) {
+			s.udp_sport = (uint16_t)p16;
+			s.udp_dport = (uint16_t)q16;
+		}
+		/* Traffic selectors default to the two outer addresses. */
+		s.ts_local = s.local;
+		s.ts_remote = s.remote;
+		s.ts_local_len = s.ts_remote_len = 128;
+		if ((v = arg_get(argv, argc, "ts-local")) != NULL && !parse_prefix(v, &s.ts_local, &s.ts_local_len))
+			why = "ts-local=PREFIX/LEN malformed";
+		if ((v = arg_get(argv, argc, "ts-remote")) != NULL &&
+		    !parse_prefix(v, &s.ts_remote, &s.ts_remote_len))
+			why = "ts-remote=PREFIX/LEN malformed";
+		static const struct {
+			const char *key;
+			size_t off;
+			bool u32;
+		} lifetimes[] = {
+			{ "soft-seconds", offsetof(struct pmip_ctl_sa, soft_seconds), true },
+			{ "hard-seconds", offsetof(struct pmip_ctl_sa, hard_seconds), true },
+			{ "soft-bytes", offsetof(struct pmip_ctl_sa, soft_bytes), false },
+			{ "hard-bytes", offsetof(struct pmip_ctl_sa, hard_bytes), false },
+			{ "soft-packets", offsetof(struct pmip_ctl_sa, soft_packets), false },
+			{ "hard-packets", offsetof(struct pmip_ctl_sa, hard_packets), false },
+		};
+		for (size_t i = 0; i < sizeof(lifetimes) / sizeof(lifetimes[0]) && why == NULL; i++) {
+			if ((v = arg_get(argv, argc, lifetimes[i].key)) == NULL)
+				continue;
+			if (!parse_u64(v, &u) || (lifetimes[i].u32 && u > UINT32_MAX)) {
+				why = "lifetime malformed";
+				break;
+			}
+			if (lifetimes[i].u32)
+				*(uint32_t *)((uint8_t *)&s + lifetimes[i].off) = (uint32_t)u;
+			else
+				*(uint64_t *)((uint8_t *)&s + lifetimes[i].off) = u;
+		}
+		const char *port = arg_get(argv, argc, "port");
+		struct cp_route_choice rc;
+		if (port != NULL) {
+			int idx = pmip_config_port_index(cp->cfg, port);
+			if (idx < 0)
+				why = "no such port";
+			s.port = (uint16_t)(idx < 0 ? 0 : idx);
+		} else if (cp_routing_lookup(cp, &s.remote, &rc)) {
+			s.port = rc.port;
+		} else if (why == NULL) {
+			why = "no route to remote (give port=NAME)";
+		}
+	}
+	if (why == NULL) {
+		c->waiting = true;
+		if (cp_sa_add(cp, &s, on_ack, ack_arg(c), &why) == 0) {
+			OPENSSL_cleanse(&s, sizeof(s));
+			return;
+		}
+		c->waiting = false;
+	}
+	OPENSSL_cleanse(&s, sizeof(s));
+	reply(cp, c, "{\"ok\":false,\"error\":\"%s\"}", why);
+}
+
+static void cmd_sa_del(struct cp_ctx *cp, struct conn *c, char **argv, int argc)
+{
+	uint32_t id;
+	const char *why = NULL;
+	if (!parse_u32(arg_get(argv, argc, "id"), &id)) {
+		why = "id=N required";
+	} else {
+		c->waiting = true;
+		if (cp_sa_del(cp, id, on_ack, ack_arg(c), &why) == 0)
+			return;
+		c->waiting = false;
+	}
+	reply(cp, c, "{\"ok\":false,\"error\":\"%s\"}", why);
+}
+
+static void cmd_sa_list(struct cp_ctx *cp, struct conn *c)
+{
+	static char out[OUT_MAX - 64];
+	size_t n = (size_t)snprintf(out, sizeof(out), "{\"count\":%u,\"soft_expiries\":%lu,\"hard_expiries\":%lu,\"sas\":[",
+				    cp->sas.count, cp->sas.soft_expiries, cp->sas.hard_expiries);
+	bool first = true;
+	for (uint32_t id = 1; id < cp->sas.max && n < sizeof(out) - 512; id++) {
+		const struct cp_sa *e = &cp->sas.e[id];
+		if (!e->in_use)
+			continue;
+		char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+		inet_ntop(AF_INET6, &e->spec.local, l, sizeof(l));
+		inet_ntop(AF_INET6, &e->spec.remote, r, sizeof(r));
+		n += (size_t)snprintf(out + n, sizeof(out) - n,
+				      "%s{\"id\":%u,\"dir\":\"%s\",\"mode\":\"%s\",\"alg\":\"%s\",\"spi\":\"0x%08x\",\"local\":\"%s\",\"remote\":\"%s\",\"soft_expired\":%s}",
+				      first ? "" : ",", id, e->spec.dir == PMIP_SA_IN ? "in" : "out",
+				      e->spec.mode == PMIP_SA_TRANSPORT ? "transport" : "tunnel-udp",
+				      pmip_esp_alg_desc(e->spec.alg)->name, e->spec.spi, l, r,
+				      e->soft_expired ? "true" : "false");
+		first = false;
+	}
+	reply(cp, c, "%s]}", out);
+}
+
+/* sa ping id=N [src=ADDR] [dst=ADDR] [count=N]: echo requests under an
+ * outbound SA (what tests and operators use to check an SA end to end). */
+static void cmd_sa_ping(struct cp_ctx *cp, struct conn *c, char **argv, int argc)
+{
+	uint32_t id, count = 1;
+	const char *v;
+	if (!parse_u32(arg_get(argv, argc, "id"), &id) || id == 0 || id >= cp->sas.max ||
+	    !cp->sas.e[id].in_use || cp->sas.e[id].spec.dir != PMIP_SA_OUT) {
+		reply(cp, c, "{\"ok\":false,\"error\":\"id=N of an outbound sa required\"}");
+		return;
+	}
+	const struct pmip_ctl_sa *s = &cp->sas.e[id].spec;
+	struct in6_addr src = s->mode == PMIP_SA_TRANSPORT ? s->local : s->ts_local;
+	struct in6_addr dst = s->mode == PMIP_SA_TRANSPORT ? s->remote : s->ts_remote;
+	if (((v = arg_get(argv, argc, "src")) != NULL && !parse_addr(v, &src, false)) ||
+	    ((v = arg_get(argv, argc, "dst")) != NULL && !parse_addr(v, &dst, false)) ||
+	    ((v = arg_get(argv, argc, "count")) != NULL && (!parse_u32(v, &count) || count > 1000))) {
+		reply(cp, c, "{\"ok\":false,\"error\":\"src/dst/count malformed\"}");
+		return;
+	}
+	/* The frame goes to the next hop towards the SA's remote. */
+	struct cp_route_choice rc;
+	if (!cp_routing_lookup(cp, &s->remote, &rc)) {
+		reply(cp, c, "{\"ok\":false,\"error\":\"no route to the sa's remote\"}");
+		return;
+	}
+	uint32_t nid = cp_neigh_get(cp, rc.port, &rc.next_hop, false);
+	if (nid == UINT32_MAX || (cp->neigh.e[nid].state != NEIGH_REACHABLE &&
+				  cp->neigh.e[nid].state != NEIGH_PROBE)) {
+		reply(cp, c, "{\"ok\":false,\"error\":\"next hop not resolved yet; try again\"}");
+		return;
+	}
+	uint8_t frame[256];
+	uint32_t sent = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		size_t n = pmip_icmp6_echo_request_build(frame, sizeof(frame), cp->link.ports[rc.port].mac,
+							 cp->neigh.e[nid].mac, &src, &dst, 0x5041,
+							 (uint16_t)(cp->sa_ping_seq++), 32);
+		if (n != 0 && dp_link_send_frame_sa(&cp->link, rc.port, frame, n, id) == 0)
+			sent++;
+	}
+	reply(cp, c, "{\"ok\":%s,\"sent\":%u}", sent == count ? "true" : "false", sent);
+}
+
 static void cmd_binding_list(struct cp_ctx *cp, struct conn *c)
 {
 	static char out[OUT_MAX - 64];
@@ -271,14 +526,14 @@ static void cmd_stats(struct cp_ctx *cp, struct conn *c)
 	      "\"link\":{\"attaches\":%lu,\"punt\":%lu,\"punt_stale\":%lu,\"tx\":%lu,\"tx_ring_full\":%lu},"
 	      "\"neigh\":{\"ns_sent\":%lu,\"na_received\":%lu,\"na_ignored\":%lu,\"resolved\":%lu,\"failed\":%lu},"
 	      "\"ra\":{\"unsolicited\":%lu,\"solicited\":%lu,\"rs\":%lu,\"rs_unknown_mn\":%lu,\"not_sent\":%lu},"
-	      "\"echo\":{\"requests\":%lu,\"replies\":%lu}}",
+	      "\"echo\":{\"requests\":%lu,\"replies\":%lu,\"no_sa\":%lu,\"replies_received\":%lu}}",
 	      cp->link.ready ? "true" : "false", cp->bindings.count, cp->bindings.moves,
 	      cp->ctl.sent, cp->ctl.acked, cp->ctl.rejected, cp->ctl.lost, cp->ctl.q_len,
 	      l->attaches, l->punt_received, l->punt_stale, l->tx_sent, l->tx_ring_full,
 	      cp->neigh.ns_sent, cp->neigh.na_received, cp->neigh.na_ignored, cp->neigh.resolved,
 	      cp->neigh.failed, cp->ra.sent_unsolicited, cp->ra.sent_solicited,
 	      cp->ra.rs_received, cp->ra.rs_unknown_mn, cp->ra.not_sent, cp->echo.requests,
-	      cp->echo.replies);
+	      cp->echo.replies, cp->echo.no_sa, cp->echo.replies_received);
 }
 
 static void handle_line(struct cp_ctx *cp, struct conn *c, char *line)
@@ -297,10 +552,18 @@ static void handle_line(struct cp_ctx *cp, struct conn *c, char *line)
 		cmd_binding_list(cp, c);
 	else if (argc == 2 && strcmp(argv[0], "neigh") == 0 && strcmp(argv[1], "list") == 0)
 		cmd_neigh_list(cp, c);
+	else if (argc >= 2 && strcmp(argv[0], "sa") == 0 && strcmp(argv[1], "add") == 0)
+		cmd_sa_add(cp, c, argv + 2, argc - 2);
+	else if (argc >= 2 && strcmp(argv[0], "sa") == 0 && strcmp(argv[1], "del") == 0)
+		cmd_sa_del(cp, c, argv + 2, argc - 2);
+	else if (argc == 2 && strcmp(argv[0], "sa") == 0 && strcmp(argv[1], "list") == 0)
+		cmd_sa_list(cp, c);
+	else if (argc >= 2 && strcmp(argv[0], "sa") == 0 && strcmp(argv[1], "ping") == 0)
+		cmd_sa_ping(cp, c, argv + 2, argc - 2);
 	else if (argc == 1 && strcmp(argv[0], "stats") == 0)
 		cmd_stats(cp, c);
 	else
-		reply(cp, c, "{\"ok\":false,\"error\":\"unknown command (binding set|del|list, neigh list, stats)\"}");
+		reply(cp, c, "{\"ok\":false,\"error\":\"unknown command (binding set|del|list, sa add|del|list|ping, neigh list, stats)\"}");
 }
 
 static void on_conn(struct evloop *loop, int fd, uint32_t events, void *arg)

@@ -177,6 +177,33 @@ struct cp_ra_stats {
 	uint64_t sent_unsolicited, sent_solicited, rs_received, rs_unknown_mn, not_sent;
 };
 
+/* ----------------------------------------------------------------- sa -- */
+
+struct cp_sa {
+	bool in_use;
+	bool soft_expired;
+	uint64_t gen;             /* install order: the newest outbound SA wins */
+	struct pmip_ctl_sa spec;  /* keys included; wiped when removed */
+};
+
+struct cp_sa_table {
+	struct cp_sa *e;          /* [max] by id; id 0 unused */
+	uint32_t max;
+	uint32_t count;
+	uint64_t next_gen;
+	uint64_t soft_expiries, hard_expiries;
+};
+
+int cp_sa_init(struct cp_ctx *cp, uint32_t max);
+void cp_sa_free(struct cp_ctx *cp);
+int cp_sa_add(struct cp_ctx *cp, const struct pmip_ctl_sa *s, cp_ack_cb cb, void *arg,
+	      const char **why);
+int cp_sa_del(struct cp_ctx *cp, uint32_t id, cp_ack_cb cb, void *arg, const char **why);
+/* The outbound SA to protect packets to peer with; 0 if none. */
+uint32_t cp_sa_out_for(const struct cp_ctx *cp, const struct in6_addr *peer);
+void cp_sa_on_expire(struct cp_ctx *cp, const struct pmip_evt_sa_expire *x);
+void cp_sa_push_all(struct cp_ctx *cp);
+
 /* -------------------------------------------------------------- admin -- */
 
 int cp_admin_init(struct cp_ctx *cp, const char *path);
@@ -192,9 +219,11 @@ struct cp_ctx {
 	struct cp_neigh_table neigh;
 	struct cp_tunnel_table tunnels;
 	struct cp_binding_table bindings;
+	struct cp_sa_table sas;
 	struct cp_echo_stats echo;
 	struct cp_ra_stats ra;
 	uint64_t punt_unhandled;
+	uint32_t sa_ping_seq;
 	int admin_fd;
 	char admin_path[108];
 };

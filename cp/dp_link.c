@@ -274,12 +274,19 @@ void dp_link_close(struct dp_link *link)
 
 int dp_link_send_frame(struct dp_link *link, uint16_t port, const uint8_t *frame, size_t len)
 {
+	return dp_link_send_frame_sa(link, port, frame, len, 0);
+}
+
+int dp_link_send_frame_sa(struct dp_link *link, uint16_t port, const uint8_t *frame, size_t len,
+			  uint32_t sa_id)
+{
 	if (!link->attached || len > PMIP_PKT_DATA_MAX || port >= PMIP_CFG_MAX_PORTS)
 		return -1;
 	struct pmip_pkt_msg *pkt = &link->tx_pkt;
 	pkt->port = port;
 	pkt->len = (uint16_t)len;
 	pkt->reason = 0;
+	pkt->sa_id = sa_id;
 	memcpy(pkt->data, frame, len);
 	if (rte_ring_sp_enqueue_elem(link->shm.ring[PMIP_RING_TX], pkt, sizeof(*pkt)) != 0) {
 		link->stats.tx_ring_full++;

@@ -92,6 +92,9 @@ void dp_link_close(struct dp_link *link);
 /* Queue a whole Ethernet frame for dp to send from port. 0, or -1 if dp is
  * not attached, the frame is too long, or the tx ring is full (counted). */
 int dp_link_send_frame(struct dp_link *link, uint16_t port, const uint8_t *frame, size_t len);
+/* Same, for dp to protect with ESP SA sa_id first (0: as is). */
+int dp_link_send_frame_sa(struct dp_link *link, uint16_t port, const uint8_t *frame, size_t len,
+			  uint32_t sa_id);
 
 /* Queue a ctl message; type and body set by the caller, seq and generation
  * filled here. Returns the seq, or 0 if not sent (counted). */

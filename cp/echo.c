@@ -5,7 +5,8 @@
 #include "log.h"
 #include "net/pkt.h"
 
-void cp_echo_input(struct dp_link *link, const struct pmip_pkt_msg *pkt, struct cp_echo_stats *st)
+void cp_echo_input(struct dp_link *link, const struct pmip_pkt_msg *pkt, uint32_t reply_sa,
+		   struct cp_echo_stats *st)
 {
 	uint8_t reply[PMIP_PKT_DATA_MAX];
 	st->requests++;
@@ -17,7 +18,12 @@ void cp_echo_input(struct dp_link *link, const struct pmip_pkt_msg *pkt, struct 
 		pmip_dbg("port %u: punted echo request does not parse, dropped", pkt->port);
 		return;
 	}
-	if (dp_link_send_frame(link, pkt->port, reply, n) != 0) {
+	if (pkt->sa_id != 0 && reply_sa == 0) {
+		st->no_sa++;
+		pmip_dbg("echo under sa %u: no outbound SA to answer under, dropped", pkt->sa_id);
+		return;
+	}
+	if (dp_link_send_frame_sa(link, pkt->port, reply, n, reply_sa) != 0) {
 		st->not_sent++;
 		return;
 	}

@@ -29,6 +29,7 @@ static void on_ready(struct dp_link *link, void *arg)
 	cp_neigh_push_all(cp);
 	cp_tunnels_push_all(cp);
 	cp_routing_push_all(cp);
+	cp_sa_push_all(cp);
 	cp_bindings_push_all(cp);
 	pmip_info("data plane ready: pushed %u bindings, %u neighbours", cp->bindings.count,
 		  (unsigned)cp->neigh.by_key.used);
@@ -46,8 +47,19 @@ static void on_punt(struct dp_link *link, const struct pmip_pkt_msg *pkt, void *
 {
 	struct cp_ctx *cp = arg;
 	switch (pkt->reason) {
-	case PMIP_PUNT_ECHO_REQUEST:
-		cp_echo_input(link, pkt, &cp->echo);
+	case PMIP_PUNT_ECHO_REQUEST: {
+		/* Protected requests are answered under the SA to their sender. */
+		uint32_t reply_sa = 0;
+		if (pkt->sa_id != 0 && pkt->len >= 14 + 40) {
+			struct in6_addr src;
+			memcpy(&src, pkt->data + 14 + 8, 16);
+			reply_sa = cp_sa_out_for(cp, &src);
+		}
+		cp_echo_input(link, pkt, reply_sa, &cp->echo);
+		return;
+	}
+	case PMIP_PUNT_ECHO_REPLY:
+		cp->echo.replies_received++;
 		return;
 	case PMIP_PUNT_NEIGH_ADVERT:
 		cp_neigh_on_na(cp, pkt);
@@ -71,6 +83,8 @@ static void on_event(struct dp_link *link, const struct pmip_evt_msg *e, void *a
 		cp_ctl_on_ack(cp, e);
 	else if (e->type == PMIP_EVT_NEIGH_MISS)
 		cp_neigh_on_miss(cp, &e->u.neigh_miss);
+	else if (e->type == PMIP_EVT_SA_EXPIRE)
+		cp_sa_on_expire(cp, &e->u.sa_expire);
 }
 
 static void on_poll(struct dp_link *link, void *arg)
@@ -170,7 +184,7 @@ int main(int argc, char **argv)
 	}
 	if (cp_ctl_init(&cp.ctl) != 0 || cp_neigh_init(&cp, cfg.dp.max_neighbours) != 0 ||
 	    cp_tunnels_init(&cp, cfg.dp.max_tunnels) != 0 ||
-	    cp_bindings_init(&cp, cfg.dp.max_bindings) != 0) {
+	    cp_bindings_init(&cp, cfg.dp.max_bindings) != 0 || cp_sa_init(&cp, cfg.dp.max_sas) != 0) {
 		pmip_err("out of memory for cp tables");
 		return 1;
 	}
@@ -197,6 +211,7 @@ int main(int argc, char **argv)
 	log_stats(&cp);
 	cp_admin_close(&cp);
 	dp_link_close(&cp.link);
+	cp_sa_free(&cp);
 	evloop_destroy(cp.loop);
 	pmip_log_close();
 	return rc == 0 ? 0 : 1;

@@ -204,3 +204,28 @@ enum pmip_pkt_err pmip_icmp6_error_parse(const struct pmip_ipv6_view *ip, const 
 	out->invoking_len = len - ICMP6_ERR_HLEN;
 	return PMIP_PKT_ERR_OK;
 }
+
+size_t pmip_icmp6_echo_request_build(uint8_t *out, size_t cap, const uint8_t src_mac[PMIP_ETH_ALEN],
+				     const uint8_t dst_mac[PMIP_ETH_ALEN], const struct in6_addr *src,
+				     const struct in6_addr *dst, uint16_t id, uint16_t seq,
+				     size_t data_len)
+{
+	size_t icmp_len = ECHO_HLEN + data_len;
+	size_t len = PMIP_ETH_HLEN + PMIP_IPV6_HLEN + icmp_len;
+	if (cap < len || icmp_len > 0xffff || ipv6_is_multicast(src) || ipv6_is_unspecified(src) ||
+	    ipv6_is_unspecified(dst))
+		return 0;
+	uint8_t *icmp = out + PMIP_ETH_HLEN + PMIP_IPV6_HLEN;
+	pkt_eth_hdr_write(out, dst_mac, src_mac);
+	pmip_ipv6_hdr_write(out + PMIP_ETH_HLEN, src, dst, PMIP_IPPROTO_ICMPV6, (uint16_t)icmp_len,
+			    PMIP_IPV6_DEFAULT_HOP_LIMIT, 0, 0);
+	icmp[0] = PMIP_ICMP6_ECHO_REQUEST;
+	icmp[1] = 0;
+	put_be16(icmp + ICMP6_OFF_CSUM, 0);
+	put_be16(icmp + 4, id);
+	put_be16(icmp + 6, seq);
+	for (size_t i = 0; i < data_len; i++)
+		icmp[ECHO_HLEN + i] = (uint8_t)i;
+	pkt_icmp6_checksum_fill(src, dst, icmp, icmp_len);
+	return len;
+}

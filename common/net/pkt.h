@@ -21,6 +21,8 @@
 #define PMIP_ETHERTYPE_IPV6 0x86dd
 #define PMIP_IPV6_HLEN 40
 #define PMIP_IPPROTO_ICMPV6 58
+#define PMIP_IPPROTO_MH 135     /* Mobility Header (RFC 6275 6.1) */
+#define PMIP_IKE_PORT 500       /* IKEv2 (RFC 7296 2) */
 #define PMIP_IPPROTO_IPV6 41      /* IPv6-in-IPv6 (RFC 2473) */
 #define PMIP_IPV6_MIN_MTU 1280    /* every IPv6 link carries this (RFC 8200 5) */
 
@@ -64,7 +66,13 @@
 	X(DAD_RULE, "bad_dad")              /* NS from :: not to solicited-node, or with SLLA */ \
 	X(SOURCE, "bad_source")             /* RA source not link-local (RFC 4861 6.1.2) */ \
 	X(UNSPEC_SLLA, "bad_unspec_slla")   /* RS from :: with SLLA (RFC 4861 6.1.1) */ \
-	X(SOLICITED, "bad_solicited")       /* NA to multicast with S set (RFC 4861 7.1.2) */
+	X(SOLICITED, "bad_solicited")       /* NA to multicast with S set (RFC 4861 7.1.2) */ \
+	X(ESP_SPI, "esp_reserved_spi")      /* SPI 0-255 (RFC 4303 2.1) */    \
+	X(ESP_TRUNCATED, "esp_truncated")   /* < header + IV + 2-byte trailer + ICV */ \
+	X(ESP_ALIGN, "esp_misaligned")      /* ciphertext not a multiple of the block (RFC 4303 2.4) */ \
+	X(ESP_PAD_LENGTH, "esp_bad_pad_length") /* pad length + 2 > decrypted length */ \
+	X(ESP_PADDING, "esp_bad_padding")   /* padding not 1, 2, 3, ... (RFC 4303 2.4) */ \
+	X(ESP_DUMMY, "esp_dummy")           /* next header 59: dummy packet (RFC 4303 2.6) */
 
 enum pmip_pkt_err {
 #define PMIP_PKT_ERR_ENUM(code, name) PMIP_PKT_ERR_##code,
@@ -160,6 +168,13 @@ enum pmip_pkt_err pmip_icmp6_echo_parse(const struct pmip_ipv6_view *ip, const u
  * payload is not copied. out may be req (reply in place). Returns the reply
  * length (14 + 40 + payload length) or 0. */
 size_t pmip_icmp6_echo_reply_build(const uint8_t *req, size_t req_len, uint8_t *out, size_t cap);
+
+/* Build an echo request frame (RFC 4443 4.1) with data_len bytes of data
+ * 0, 1, 2, ... and hop limit 64. Returns the frame length or 0. */
+size_t pmip_icmp6_echo_request_build(uint8_t *out, size_t cap, const uint8_t src_mac[PMIP_ETH_ALEN],
+				     const uint8_t dst_mac[PMIP_ETH_ALEN], const struct in6_addr *src,
+				     const struct in6_addr *dst, uint16_t id, uint16_t seq,
+				     size_t data_len);
 
 /* ------------------------------------------------------------------ ND -- */
 

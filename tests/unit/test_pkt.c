@@ -2675,3 +2675,28 @@ Test(pkt, bit_flip_loop)
 		}
 	}
 }
+
+Test(pkt, echo_request_build_parses_and_is_answered)
+{
+	uint8_t f[256], r[256];
+	const uint8_t a[6] = { 2, 0, 0, 0, 0, 1 }, b[6] = { 2, 0, 0, 0, 0, 2 };
+	struct in6_addr s, d;
+	inet_pton(AF_INET6, "2001:db8::1", &s);
+	inet_pton(AF_INET6, "2001:db8::2", &d);
+	size_t n = pmip_icmp6_echo_request_build(f, sizeof(f), a, b, &s, &d, 0x1234, 7, 20);
+	cr_assert_eq(n, 14 + 40 + 8 + 20);
+	struct pmip_ipv6_view ip;
+	cr_assert_eq(pmip_ipv6_parse(f + 14, n - 14, &ip), PMIP_PKT_ERR_OK);
+	struct pmip_icmp6_echo e;
+	cr_assert_eq(pmip_icmp6_echo_parse(&ip, f + 54, ip.payload_len, &e), PMIP_PKT_ERR_OK);
+	cr_assert_eq(e.type, PMIP_ICMP6_ECHO_REQUEST);
+	cr_assert_eq(e.id, 0x1234);
+	cr_assert_eq(e.seq, 7);
+	cr_assert_eq(e.data_len, 20);
+	cr_assert_eq(pmip_icmp6_echo_reply_build(f, n, r, sizeof(r)), n, "answerable");
+	cr_assert_eq(pmip_icmp6_echo_request_build(f, n - 1, a, b, &s, &d, 1, 1, 20), 0, "too small");
+	struct in6_addr mc;
+	inet_pton(AF_INET6, "ff02::1", &mc);
+	cr_assert_eq(pmip_icmp6_echo_request_build(f, sizeof(f), a, b, &mc, &d, 1, 1, 0), 0,
+		     "multicast source");
+}

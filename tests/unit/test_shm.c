@@ -220,7 +220,7 @@ Test(shm, validation_rules)
 	RESET();
 	h->abi_version++;
 	cr_assert_eq(pmip_shm_validate(copy, len, msg, sizeof(msg)), PMIP_SHM_ERR_ABI);
-	cr_assert(strstr(msg, "ABI version 3, this program speaks 2") != NULL, "%s", msg);
+	cr_assert(strstr(msg, "ABI version 4, this program speaks 3") != NULL, "%s", msg);
 	RESET();
 	h->header_size = 64;
 	cr_assert_eq(pmip_shm_validate(copy, len, msg, sizeof(msg)), PMIP_SHM_ERR_HEADER_SIZE);
