@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_mbuf.h>
 
@@ -65,6 +66,18 @@ struct dp_miss_slot {
 	uint64_t tsc;
 };
 
+/* Neighbours of on-link destinations found in the neighbour hash, kept per
+ * worker: a connected route would otherwise cost an rte_hash lookup per
+ * packet. Direct-mapped; an entry counts only while dp.tables.neigh_gen is
+ * still gen (tables.c neigh_key_del()), and is refilled on a miss. */
+#define DP_NEIGH_CACHE 256
+struct dp_neigh_cache_entry {
+	uint64_t gen;
+	uint32_t port;
+	uint32_t id;
+	uint8_t ip[16];
+};
+
 /* Per-worker state, set up before the loop starts and touched only by its
  * lcore (except stats, read by telemetry). */
 struct dp_worker {
@@ -79,6 +92,7 @@ struct dp_worker {
 	uint64_t icmp_tokens;          /* ICMPv6 error token bucket */
 	uint64_t icmp_tsc;
 	struct dp_miss_slot miss[DP_MISS_SLOTS]; /* recent resolution requests */
+	struct dp_neigh_cache_entry ncache[DP_NEIGH_CACHE];
 	struct dp_lcore_stats stats;
 } __rte_cache_aligned;
 
@@ -108,12 +122,23 @@ extern struct dp_ctx dp;
 
 /* worker.c */
 int dp_worker_loop(void *arg);
-/* Queue one mbuf for sending on port from worker w (flushed by the loop). */
-void dp_worker_tx(struct dp_worker *w, uint16_t port, struct rte_mbuf *m);
 void dp_worker_drop(struct dp_worker *w, uint16_t port, struct rte_mbuf *m,
 		    enum dp_drop_reason reason);
-/* Send everything queued on every port (the loop does it each iteration). */
+/* Send everything queued on one port / on every port (the loop does the
+ * latter each iteration). */
+void dp_worker_flush_port(struct dp_worker *w, uint16_t port);
 void dp_worker_flush(struct dp_worker *w);
+
+/* Queue one mbuf for sending on port from worker w (flushed by the loop).
+ * Inline: every forwarded packet goes through here, and it is two stores
+ * and a compare unless the buffer is full. */
+static inline void dp_worker_tx(struct dp_worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	struct dp_txbuf *b = &w->txbuf[port];
+	b->pkts[b->n++] = m;
+	if (unlikely(b->n == RTE_DIM(b->pkts)))
+		dp_worker_flush_port(w, port);
+}
 
 /* fwd.c: classify a burst and forward it (the fast path). */
 void dp_rx_burst(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf **pkts,

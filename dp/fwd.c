@@ -17,6 +17,17 @@
  * Packet Too Big with the tunnel MTU minus 40 (7.1). ICMPv6 errors are
  * rate-limited per worker. Every drop increments its named counter.
  * No locks, no allocation beyond mbufs, no syscalls, no logging.
+ *
+ * Cost model (one core, 1M bindings): the tables do not fit the caches, so
+ * each lookup is a few cache misses. Every stage therefore runs over the
+ * whole sub-burst: keys are hashed here and looked up in one bulk call
+ * (rte_hash prefetches all buckets before touching any), the per-binding
+ * counters are prefetched a few packets ahead of the loop that decides the
+ * packets and written at the end of the stage, and packet headers are
+ * prefetched a few packets ahead. Lookups that cannot find anything are
+ * skipped (the home filter, tables.h), on-link neighbours come from a
+ * per-worker cache and small route tables are matched without the trie.
+ * Error paths (ICMPv6, resolution requests) are out of line.
  */
 #include <string.h>
 
@@ -34,6 +45,7 @@
 #include "tables.h"
 
 #define CHUNK 64 /* RTE_HASH_LOOKUP_BULK_MAX */
+#define PREFETCH_AHEAD 4 /* packets whose headers are prefetched ahead */
 #define IPPROTO_IPV6_TUNNEL 41
 #define L2 PMIP_ETH_HLEN
 #define L3 PMIP_IPV6_HLEN
@@ -68,12 +80,18 @@ static inline bool is_link_local(const uint8_t *addr)
 	return addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80;
 }
 
-static inline void write_eth(uint8_t *eth, const uint8_t dst[6], const uint8_t src[6])
+/* Destination MAC from a neighbour/MN-link word, source MAC, EtherType. */
+static inline void write_eth(uint8_t *eth, uint64_t dst_word, const uint8_t src[6])
 {
-	memcpy(eth, dst, 6);
+	dp_word_mac(dst_word, eth);
 	memcpy(eth + 6, src, 6);
 	eth[12] = 0x86;
 	eth[13] = 0xdd;
+}
+
+static inline void prefetch_hdr(struct rte_mbuf *m)
+{
+	rte_prefetch0(rte_pktmbuf_mtod(m, void *));
 }
 
 static inline void drop(struct dp_worker *w, uint16_t port, struct rte_mbuf *m,
@@ -82,8 +100,80 @@ static inline void drop(struct dp_worker *w, uint16_t port, struct rte_mbuf *m,
 	dp_worker_drop(w, port, m, r);
 }
 
+/* rte_hash bulk lookup of n keys of key_len bytes laid out in an array,
+ * hashed here (dp_key_hash()). Inlined, so key_len is a constant. Results
+ * go to data[] as rte_hash returns them; callers whose values are 64-bit
+ * words pass a uint64_t array (-fno-strict-aliasing, same size). */
+_Static_assert(sizeof(void *) == sizeof(uint64_t), "table values are 64-bit words");
+static inline __rte_always_inline uint64_t hash_lookup(const struct rte_hash *h, const void *keys,
+							uint32_t key_len, unsigned n, void *data[])
+{
+	const void *kp[CHUNK];
+	hash_sig_t sig[CHUNK];
+	uint64_t hits = 0;
+	for (unsigned i = 0; i < n; i++) {
+		kp[i] = (const uint8_t *)keys + (size_t)i * key_len;
+		sig[i] = dp_key_hash(kp[i], key_len);
+	}
+	if (n > 0)
+		rte_hash_lookup_with_hash_bulk_data(h, kp, sig, n, &hits, data);
+	return hits;
+}
+
+/* Per-binding counters of the packets a stage forwarded, written at its
+ * end: by then the prefetches of their cache lines have landed. */
+struct ctr_batch {
+	unsigned n;
+	uint32_t binding[CHUNK];
+	uint32_t bytes[CHUNK];
+};
+
+/* The counters of packet i (if it has a binding). Stages prefetch them
+ * CTR_AHEAD packets ahead of the loop that handles the packets: issued all
+ * at once, with a million bindings (a cache and TLB miss each) the
+ * prefetches would stall on one another instead of overlapping the loop. */
+#define CTR_AHEAD 8
+static inline void ctr_prefetch(const struct dp_worker *w, uint64_t hits, const uint64_t *val,
+				unsigned i)
+{
+	if (i < CHUNK && (hits & (1ull << i)))
+		rte_prefetch0(&w->bctr[dp_bv_binding(val[i])]);
+}
+
+static inline void ctr_prefetch_first(const struct dp_worker *w, uint64_t hits,
+				      const uint64_t *val)
+{
+	for (unsigned i = 0; i < CTR_AHEAD; i++)
+		ctr_prefetch(w, hits, val, i);
+}
+
+static inline void ctr_note(struct ctr_batch *b, uint64_t bv, uint32_t bytes)
+{
+	b->binding[b->n] = dp_bv_binding(bv);
+	b->bytes[b->n++] = bytes;
+}
+
+static inline void ctr_add_up(struct dp_worker *w, const struct ctr_batch *b)
+{
+	for (unsigned i = 0; i < b->n; i++) {
+		struct dp_binding_ctr *c = &w->bctr[b->binding[i]];
+		DP_STAT_ADD(c->up_pkts, 1);
+		DP_STAT_ADD(c->up_bytes, b->bytes[i]);
+	}
+}
+
+static inline void ctr_add_down(struct dp_worker *w, const struct ctr_batch *b)
+{
+	for (unsigned i = 0; i < b->n; i++) {
+		struct dp_binding_ctr *c = &w->bctr[b->binding[i]];
+		DP_STAT_ADD(c->down_pkts, 1);
+		DP_STAT_ADD(c->down_bytes, b->bytes[i]);
+	}
+}
+
 /* Ask cp to resolve a next hop, at most every 100 ms per address and worker. */
-static void neigh_miss(struct dp_worker *w, uint16_t port, const uint8_t *ip, uint32_t neigh_id)
+static __rte_noinline void neigh_miss(struct dp_worker *w, uint16_t port, const uint8_t *ip,
+				      uint32_t neigh_id)
 {
 	uint64_t now = rte_rdtsc();
 	uint32_t h = (uint32_t)(ip[15] ^ (ip[14] << 8) ^ (ip[13] << 16) ^ (port << 24));
@@ -128,8 +218,9 @@ static const struct in6_addr *port_source(const struct dp_port *p)
 
 /* ICMPv6 error about packet m (whose IPv6 header starts at ip), answered on
  * the link it came from, to its Ethernet source. */
-static void icmp_error_native(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf *m,
-			      uint8_t type, uint8_t code, uint32_t param)
+static __rte_noinline void icmp_error_native(struct dp_worker *w, const struct dp_port *in,
+					     struct rte_mbuf *m, uint8_t type, uint8_t code,
+					     uint32_t param)
 {
 	if (!icmp_allowed(w))
 		return;
@@ -159,8 +250,8 @@ static void icmp_error_native(struct dp_worker *w, const struct dp_port *in, str
 /* Prepend the outer header (RFC 2473 3.1, 6.3) and queue on the tunnel's
  * port. m holds Ethernet + inner IPv6; the inner hop limit is already
  * decremented. Returns false (m consumed) on a drop. */
-static bool encap_send(struct dp_worker *w, uint16_t in_port, struct rte_mbuf *m,
-		       const struct dp_tunnel *tun)
+static inline __rte_always_inline bool encap_send(struct dp_worker *w, uint16_t in_port,
+						  struct rte_mbuf *m, const struct dp_tunnel *tun)
 {
 	uint64_t nw = dp_neigh_word(&dp.tables, tun->neigh_id);
 	if (unlikely(!(nw & DP_NEIGH_VALID))) {
@@ -185,8 +276,10 @@ static bool encap_send(struct dp_worker *w, uint16_t in_port, struct rte_mbuf *m
 /* Forwarding checks on the inner packet before it enters a tunnel:
  * hop limit (RFC 2473 3.1: the entry point forwards the packet) and size
  * (7.1). On failure the packet is dropped and answered natively. */
-static bool tunnel_entry_checks(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf *m,
-				const struct dp_tunnel *tun, bool native)
+static inline __rte_always_inline bool tunnel_entry_checks(struct dp_worker *w,
+							   const struct dp_port *in,
+							   struct rte_mbuf *m,
+							   const struct dp_tunnel *tun, bool native)
 {
 	uint8_t *ip = ip6(m);
 	if (unlikely(ip[7] <= 1)) {
@@ -206,45 +299,26 @@ static bool tunnel_entry_checks(struct dp_worker *w, const struct dp_port *in, s
 	return true;
 }
 
-/* Per-binding counters are spread over max_bindings entries: with a million
- * bindings each update is a cache miss. Start them all before using any. */
-static inline void prefetch_counters(struct dp_worker *w, uint64_t hits, void *const *data,
-				     unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (hits & (1ull << i))
-			rte_prefetch0(&w->bctr[dp_bv_binding((uint64_t)(uintptr_t)data[i])]);
-}
-
-static inline void prefetch_counters_v(struct dp_worker *w, uint64_t hits, const uint64_t *val,
-				       unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (hits & (1ull << i))
-			rte_prefetch0(&w->bctr[dp_bv_binding(val[i])]);
-}
-
 /* -------------------------------------------------------- MAG: uplink -- */
 
 static void mag_uplink(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf **pkts,
 		       unsigned n)
 {
 	struct dp_bul_key keys[CHUNK];
-	const void *kp[CHUNK];
 	void *data[CHUNK];
-	uint64_t hits = 0;
 	for (unsigned i = 0; i < n; i++) {
 		const uint8_t *eth = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
 		keys[i].port = in->index;
 		memcpy(keys[i].mac, eth + 6, 6);
 		memcpy(keys[i].prefix, eth + L2 + 8, 8);
-		kp[i] = &keys[i];
 	}
-	if (n > 0)
-		rte_hash_lookup_bulk_data(dp.tables.bul, kp, n, &hits, data);
-	prefetch_counters(w, hits, data, n);
+	uint64_t hits = hash_lookup(dp.tables.bul, keys, sizeof(keys[0]), n, data);
+	ctr_prefetch_first(w, hits, (const uint64_t *)data);
+	struct ctr_batch up;
+	up.n = 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		ctr_prefetch(w, hits, (const uint64_t *)data, i + CTR_AHEAD);
 		if (!(hits & (1ull << i))) {
 			drop(w, in->index, m, DP_DROP_NO_BINDING);
 			continue;
@@ -257,110 +331,142 @@ static void mag_uplink(struct dp_worker *w, const struct dp_port *in, struct rte
 		}
 		if (!tunnel_entry_checks(w, in, m, tun, true))
 			continue;
-		struct dp_binding_ctr *c = &w->bctr[dp_bv_binding(bv)];
 		uint32_t bytes = rte_pktmbuf_pkt_len(m) - L2;
-		if (encap_send(w, in->index, m, tun)) {
-			DP_STAT_ADD(c->up_pkts, 1);
-			DP_STAT_ADD(c->up_bytes, bytes);
-		}
+		if (encap_send(w, in->index, m, tun))
+			ctr_note(&up, bv, bytes);
 	}
+	ctr_add_up(w, &up);
 }
 
 /* ------------------------------------------ binding lookup by address -- */
 
 /* Find the bindings of n addresses (dst for downlink, src for anti-spoof):
- * by /64 prefix, then by full address where the prefix is shared. hits bit i
- * and val[i] give the binding value. Keys are copied out of the packets into
- * aligned arrays (rte_hash_crc reads 8 bytes at a time). */
-void dp_binding_lookup(const uint8_t **addrs, unsigned n, uint64_t *hits_out, uint64_t val[])
+ * by /64 prefix, then by full address where the prefix is shared. Bit i of
+ * the result and val[i] give the binding value. Keys are copied out of the
+ * packets into aligned arrays (rte_hash_crc reads 8 bytes at a time). */
+static inline __rte_always_inline uint64_t binding_lookup(const uint8_t *const *addrs, unsigned n,
+							   uint64_t val[])
 {
 	uint64_t pfx[CHUNK];
-	const void *kp[CHUNK];
-	void *data[CHUNK];
-	uint64_t hits = 0;
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < n; i++)
 		memcpy(&pfx[i], addrs[i], 8);
-		kp[i] = &pfx[i];
-	}
-	if (n > 0)
-		rte_hash_lookup_bulk_data(dp.tables.bind_prefix, kp, n, &hits, data);
+	uint64_t hits = hash_lookup(dp.tables.bind_prefix, pfx, 8, n, (void **)val);
+	uint64_t shared = 0;
+	for (unsigned i = 0; i < n; i++)
+		if ((hits & (1ull << i)) && (val[i] & DP_BV_SHARED))
+			shared |= 1ull << i;
+	if (likely(shared == 0))
+		return hits;
+	/* Shared prefixes (rare): look those up again by whole address. */
+	hits &= ~shared;
 	uint64_t full[CHUNK][2];
-	const void *kp2[CHUNK];
+	uint64_t val2[CHUNK];
 	unsigned idx2[CHUNK], n2 = 0;
-	for (unsigned i = 0; i < n; i++) {
-		if (!(hits & (1ull << i)))
-			continue;
-		val[i] = (uint64_t)(uintptr_t)data[i];
-		if (val[i] & DP_BV_SHARED) {
-			hits &= ~(1ull << i);
-			idx2[n2] = i;
-			memcpy(full[n2], addrs[i], 16);
-			kp2[n2] = full[n2];
-			n2++;
+	for (uint64_t s = shared; s != 0; s &= s - 1) {
+		unsigned i = (unsigned)__builtin_ctzll(s);
+		idx2[n2] = i;
+		memcpy(full[n2++], addrs[i], 16);
+	}
+	uint64_t hits2 = hash_lookup(dp.tables.bind_addr, full, 16, n2, (void **)val2);
+	for (unsigned j = 0; j < n2; j++) {
+		if (hits2 & (1ull << j)) {
+			hits |= 1ull << idx2[j];
+			val[idx2[j]] = val2[j];
 		}
 	}
-	if (n2 > 0) {
-		void *data2[CHUNK];
-		uint64_t hits2 = 0;
-		rte_hash_lookup_bulk_data(dp.tables.bind_addr, kp2, n2, &hits2, data2);
-		for (unsigned j = 0; j < n2; j++) {
-			if (hits2 & (1ull << j)) {
-				hits |= 1ull << idx2[j];
-				val[idx2[j]] = (uint64_t)(uintptr_t)data2[j];
-			}
-		}
-	}
-	*hits_out = hits;
+	return hits;
+}
+
+void dp_binding_lookup(const uint8_t **addrs, unsigned n, uint64_t *hits, uint64_t val[])
+{
+	*hits = binding_lookup(addrs, n, val);
 }
 
 /* --------------------------------------------------------------- route -- */
+
+/* Next hop of a route lookup: the route, or why there is none. */
+static inline const struct dp_route_nh *route_nh(const struct dp_routes *rt, uint64_t nh)
+{
+	if (rt == NULL || nh == 0 || nh > rt->n)
+		return NULL;
+	return &rt->e[nh - 1].nh;
+}
+
+/* Slot of an on-link destination in the worker's neighbour cache. */
+static inline unsigned ncache_slot(uint32_t port, const uint8_t *ip)
+{
+	uint64_t iid;
+	memcpy(&iid, ip + 8, 8);
+	return (unsigned)(((iid ^ port) * 0x9e3779b97f4a7c15ull) >> 32) % DP_NEIGH_CACHE;
+}
 
 /* native: the packets arrived on in as they are (not decapsulated), so
  * ICMPv6 errors go back on that link. */
 static void route_fwd(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf **pkts,
 		      unsigned n, bool native)
 {
+	if (n == 0)
+		return;
 	const struct dp_routes *rt = dp_rcu_load(dp.tables.routes);
-	uint8_t dst[CHUNK][16];
+	/* Destinations in place: nothing below writes them. */
+	const uint8_t *dst[CHUNK];
 	uint64_t nh[CHUNK];
 	for (unsigned i = 0; i < n; i++)
-		memcpy(dst[i], ip6(pkts[i]) + 24, 16);
-	if (rt != NULL && n > 0)
-		rte_fib6_lookup_bulk(rt->fib, dst, nh, n);
-	/* On-link destinations: their neighbours, in one bulk lookup. */
+		dst[i] = ip6(pkts[i]) + 24;
+	if (rt != NULL && rt->linear) {
+		for (unsigned i = 0; i < n; i++)
+			nh[i] = dp_route_match(rt, dst[i]);
+	} else if (rt != NULL) {
+		uint8_t ips[CHUNK][16]; /* the layout rte_fib6 takes */
+		for (unsigned i = 0; i < n; i++)
+			memcpy(ips[i], dst[i], 16);
+		rte_fib6_lookup_bulk(rt->fib, ips, nh, (int)n);
+	}
+	/* On-link destinations: their neighbours, from the worker's cache or
+	 * else in one bulk lookup that refills it. gen is read before the
+	 * lookup, so an entry filled from it is stale as soon as a key is
+	 * deleted after that (tables.c neigh_key_del()). */
+	const uint64_t gen = __atomic_load_n(&dp.tables.neigh_gen, __ATOMIC_ACQUIRE);
+	uint32_t neigh_of[CHUNK];
 	struct dp_neigh_key nk[CHUNK];
-	const void *nkp[CHUNK];
 	void *nd[CHUNK];
 	unsigned nidx[CHUNK], nn = 0;
-	uint32_t neigh_of[CHUNK];
 	for (unsigned i = 0; i < n; i++) {
 		neigh_of[i] = UINT32_MAX;
-		if (rt == NULL || nh[i] == 0 || nh[i] > rt->n ||
-		    rt->e[nh[i] - 1].nh.kind != PMIP_ROUTE_CONNECTED)
+		const struct dp_route_nh *r = route_nh(rt, rt != NULL ? nh[i] : 0);
+		if (r == NULL || r->kind != PMIP_ROUTE_CONNECTED)
 			continue;
-		nk[nn].port = rt->e[nh[i] - 1].nh.port;
+		const struct dp_neigh_cache_entry *e = &w->ncache[ncache_slot(r->port, dst[i])];
+		if (e->gen == gen && e->port == r->port && addr_eq16(e->ip, dst[i])) {
+			neigh_of[i] = e->id;
+			continue;
+		}
+		nk[nn].port = r->port;
 		nk[nn].reserved = 0;
 		memcpy(&nk[nn].ip, dst[i], 16);
-		nkp[nn] = &nk[nn];
 		nidx[nn++] = i;
 	}
-	if (nn > 0) {
-		uint64_t nhits = 0;
-		rte_hash_lookup_bulk_data(dp.tables.neigh, nkp, nn, &nhits, nd);
-		for (unsigned j = 0; j < nn; j++)
-			if (nhits & (1ull << j))
-				neigh_of[nidx[j]] = (uint32_t)(uintptr_t)nd[j];
+	uint64_t nhits = hash_lookup(dp.tables.neigh, nk, sizeof(nk[0]), nn, nd);
+	for (unsigned j = 0; j < nn; j++) {
+		if (!(nhits & (1ull << j)))
+			continue;
+		uint32_t id = (uint32_t)(uintptr_t)nd[j];
+		struct dp_neigh_cache_entry *e = &w->ncache[ncache_slot(nk[j].port, nk[j].ip.s6_addr)];
+		e->gen = gen;
+		e->port = nk[j].port;
+		e->id = id;
+		memcpy(e->ip, &nk[j].ip, 16);
+		neigh_of[nidx[j]] = id;
 	}
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		if (rt == NULL || nh[i] == 0 || nh[i] > rt->n) {
+		const struct dp_route_nh *r = route_nh(rt, rt != NULL ? nh[i] : 0);
+		if (r == NULL) {
 			if (native && !is_mcast(dst[i]))
 				icmp_error_native(w, in, m, 1, 0, 0); /* no route to destination */
 			drop(w, in->index, m, DP_DROP_NO_ROUTE);
 			continue;
 		}
-		const struct dp_route_nh *r = &rt->e[nh[i] - 1].nh;
-		uint64_t nw;
 		uint32_t neigh_id;
 		if (r->kind == PMIP_ROUTE_BLACKHOLE) {
 			drop(w, in->index, m, DP_DROP_BLACKHOLE);
@@ -370,8 +476,8 @@ static void route_fwd(struct dp_worker *w, const struct dp_port *in, struct rte_
 		} else {
 			neigh_id = neigh_of[i];
 		}
-		nw = neigh_id == UINT32_MAX ? 0 : dp_neigh_word(&dp.tables, neigh_id);
-		if (!(nw & DP_NEIGH_VALID)) {
+		uint64_t nw = neigh_id == UINT32_MAX ? 0 : dp_neigh_word(&dp.tables, neigh_id);
+		if (unlikely(!(nw & DP_NEIGH_VALID))) {
 			neigh_miss(w, r->port,
 				   r->kind == PMIP_ROUTE_GATEWAY ? r->gateway.s6_addr : dst[i],
 				   neigh_id);
@@ -379,23 +485,21 @@ static void route_fwd(struct dp_worker *w, const struct dp_port *in, struct rte_
 			continue;
 		}
 		uint8_t *ip = ip6(m);
-		if (ip[7] <= 1) {
+		if (unlikely(ip[7] <= 1)) {
 			if (native)
 				icmp_error_native(w, in, m, 3, 0, 0);
 			drop(w, in->index, m, DP_DROP_HOP_LIMIT);
 			continue;
 		}
 		const struct dp_port *out = &dp.ports[r->port];
-		if (rte_pktmbuf_pkt_len(m) - L2 > out->mtu) {
+		if (unlikely(rte_pktmbuf_pkt_len(m) - L2 > out->mtu)) {
 			if (native)
 				icmp_error_native(w, in, m, 2, 0, out->mtu);
 			drop(w, in->index, m, DP_DROP_TOO_BIG);
 			continue;
 		}
 		ip[7]--;
-		uint8_t mac[6];
-		dp_word_mac(nw, mac);
-		write_eth(rte_pktmbuf_mtod(m, uint8_t *), mac, out->mac);
+		write_eth(rte_pktmbuf_mtod(m, uint8_t *), nw, out->mac);
 		dp_worker_tx(w, r->port, m);
 	}
 }
@@ -403,20 +507,46 @@ static void route_fwd(struct dp_worker *w, const struct dp_port *in, struct rte_
 /* ---------------------------------------------- LMA: network side in -- */
 
 /* To a binding: tunnel to the serving MAG; else the route table. native:
- * the packets arrived on a network port (ICMP errors go back there). */
+ * the packets arrived on a network port (ICMP errors go back there);
+ * otherwise they come decapsulated from MNs. */
 static void lma_network(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf **pkts,
 			unsigned n, bool native)
 {
+	/* From MNs, most destinations are correspondents: only those the
+	 * home filter lets through are looked up, the others cannot have a
+	 * binding. From the network nearly all are MNs, so all are looked
+	 * up at once rather than filtered for nothing. */
 	const uint8_t *dsts[CHUNK];
-	uint64_t val[CHUNK], hits;
+	unsigned qidx[CHUNK], nq = 0;
+	for (unsigned i = 0; i < n; i++) {
+		const uint8_t *dst = ip6(pkts[i]) + 24;
+		if (native || dp_home_maybe(&dp.tables, dst)) {
+			dsts[nq] = dst;
+			qidx[nq++] = i;
+		}
+	}
+	uint64_t val[CHUNK], hits = 0;
+	if (nq == n) {
+		/* No need to spread the results. */
+		hits = binding_lookup(dsts, n, val);
+	} else if (nq > 0) {
+		uint64_t qval[CHUNK];
+		uint64_t qhits = binding_lookup(dsts, nq, qval);
+		for (unsigned j = 0; j < nq; j++) {
+			if (qhits & (1ull << j)) {
+				hits |= 1ull << qidx[j];
+				val[qidx[j]] = qval[j];
+			}
+		}
+	}
+	ctr_prefetch_first(w, hits, val);
 	struct rte_mbuf *rest[CHUNK];
 	unsigned nr = 0;
-	for (unsigned i = 0; i < n; i++)
-		dsts[i] = ip6(pkts[i]) + 24;
-	dp_binding_lookup(dsts, n, &hits, val);
-	prefetch_counters_v(w, hits, val, n);
+	struct ctr_batch down;
+	down.n = 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		ctr_prefetch(w, hits, val, i + CTR_AHEAD);
 		if (!(hits & (1ull << i))) {
 			rest[nr++] = m;
 			continue;
@@ -428,42 +558,34 @@ static void lma_network(struct dp_worker *w, const struct dp_port *in, struct rt
 		}
 		if (!tunnel_entry_checks(w, in, m, tun, native))
 			continue;
-		struct dp_binding_ctr *c = &w->bctr[dp_bv_binding(val[i])];
 		uint32_t bytes = rte_pktmbuf_pkt_len(m) - L2;
-		if (encap_send(w, in->index, m, tun)) {
-			DP_STAT_ADD(c->down_pkts, 1);
-			DP_STAT_ADD(c->down_bytes, bytes);
-		}
+		if (encap_send(w, in->index, m, tun))
+			ctr_note(&down, val[i], bytes);
 	}
 	route_fwd(w, in, rest, nr, native);
+	ctr_add_down(w, &down);
 }
 
 /* -------------------------------------------------------------- decap -- */
 
-/* Strip the outer header: the inner packet follows a fresh Ethernet header
- * (rewritten by whoever sends it on). */
-static void strip_outer(struct rte_mbuf *m)
+/* Keep the tunnelled packets whose inner header may be forwarded (into
+ * ok[], in order; the others are dropped) and return how many. bad_src is
+ * the reason for a link-local or multicast inner source. */
+static unsigned decap_validate(struct dp_worker *w, const struct dp_port *in,
+			       struct rte_mbuf **pkts, unsigned n, struct rte_mbuf **ok,
+			       enum dp_drop_reason bad_src)
 {
-	uint8_t eth[L2];
-	memcpy(eth, rte_pktmbuf_mtod(m, uint8_t *), L2);
-	rte_pktmbuf_adj(m, L3);
-	memcpy(rte_pktmbuf_mtod(m, uint8_t *), eth, L2);
-}
-
-static void decap(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf **pkts,
-		  unsigned n)
-{
-	struct rte_mbuf *ok[CHUNK];
-	struct in6_addr outer_src[CHUNK], outer_dst[CHUNK];
-	const uint8_t *keyaddr[CHUNK];
 	unsigned k = 0;
-	const bool mag = dp.cfg->role == PMIP_ROLE_MAG;
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		/* The inner header is on the frame's second cache line, which
+		 * classify() did not prefetch. */
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod_offset(pkts[i + PREFETCH_AHEAD], void *, 64));
 		const uint8_t *ip = ip6(m);
 		uint16_t plen = ip6_plen(ip);
 		/* The inner header must be whole and consistent (RFC 2473 3.2). */
-		if (plen < L3 || (ip[L3] >> 4) != 6 || ip6_plen(ip + L3) + L3 > plen) {
+		if (unlikely(plen < L3 || (ip[L3] >> 4) != 6 || ip6_plen(ip + L3) + L3 > plen)) {
 			drop(w, in->index, m, DP_DROP_TUNNEL_MALFORMED);
 			continue;
 		}
@@ -471,58 +593,104 @@ static void decap(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf
 		/* Link-local and multicast sources, and link-local
 		 * destinations, never cross links (RFC 4291 2.5.6): not from
 		 * inside a tunnel either. On an LMA a bad source is spoofing. */
-		if (is_mcast(inner + 8) || is_link_local(inner + 8)) {
-			drop(w, in->index, m, mag ? DP_DROP_NO_ROUTE : DP_DROP_SPOOFED_SOURCE);
+		if (unlikely(is_mcast(inner + 8) || is_link_local(inner + 8))) {
+			drop(w, in->index, m, bad_src);
 			continue;
 		}
-		if (is_link_local(inner + 24)) {
+		if (unlikely(is_link_local(inner + 24))) {
 			drop(w, in->index, m, DP_DROP_NO_ROUTE);
 			continue;
 		}
-		memcpy(&outer_src[k], ip + 8, 16);
-		memcpy(&outer_dst[k], ip + 24, 16);
-		strip_outer(m);
-		/* MAG: find the MN by inner destination; LMA: the binding of
-		 * the inner source, for anti-spoofing (RFC 5213 5.6.2). */
-		keyaddr[k] = ip6(m) + (mag ? 24 : 8);
 		ok[k++] = m;
 	}
-	uint64_t val[CHUNK], hits;
-	dp_binding_lookup(keyaddr, k, &hits, val);
-	prefetch_counters_v(w, hits, val, k);
-	if (mag)
-		for (unsigned i = 0; i < k; i++)
-			if (hits & (1ull << i))
-				rte_prefetch0(&dp.tables.mn_link[dp_bv_binding(val[i])]);
+	return k;
+}
+
+/* Was the packet (outer header still in place) sent through tun, i.e. from
+ * its remote end to its local one? */
+static inline bool from_tunnel_peer(struct rte_mbuf *m, const struct dp_tunnel *tun)
+{
+	const uint8_t *ip = ip6(m);
+	return tun != NULL && addr_eq16(&tun->remote, ip + 8) && addr_eq16(&tun->local, ip + 24);
+}
+
+/* Strip the outer header: the inner packet follows a fresh Ethernet header
+ * (rewritten by whoever sends it on). The old Ethernet header moves 40
+ * bytes up, which does not overlap it; a validated frame is at least
+ * L2 + 2 * L3 long, so the adjustment cannot fail. */
+static inline void strip_outer(struct rte_mbuf *m)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	memcpy(p + L3, p, L2);
+	rte_pktmbuf_adj(m, L3);
+}
+
+/* LMA: only an MN's own MAG may send its traffic (RFC 5213 6.10.5 / 5.6.2:
+ * the tunnel must match the binding of the inner source); what passes is
+ * forwarded as network traffic, without ICMPv6 errors (the sender is
+ * behind a tunnel). */
+static void lma_decap(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf **pkts,
+		      unsigned n)
+{
+	struct rte_mbuf *ok[CHUNK];
+	unsigned k = decap_validate(w, in, pkts, n, ok, DP_DROP_SPOOFED_SOURCE);
+	/* Inner sources, read in place (the outer header is checked first). */
+	const uint8_t *src[CHUNK];
+	for (unsigned i = 0; i < k; i++)
+		src[i] = ip6(ok[i]) + L3 + 8;
+	uint64_t val[CHUNK];
+	uint64_t hits = binding_lookup(src, k, val);
+	ctr_prefetch_first(w, hits, val);
 	struct rte_mbuf *fwd[CHUNK];
 	unsigned nf = 0;
+	struct ctr_batch up;
+	up.n = 0;
 	for (unsigned i = 0; i < k; i++) {
 		struct rte_mbuf *m = ok[i];
+		ctr_prefetch(w, hits, val, i + CTR_AHEAD);
 		const struct dp_tunnel *tun =
 			(hits & (1ull << i)) ? dp_tunnel_get(&dp.tables, dp_bv_tunnel(val[i])) : NULL;
-		bool from_peer = tun != NULL && addr_eq16(&tun->remote, &outer_src[i]) &&
-				 addr_eq16(&tun->local, &outer_dst[i]);
-		if (!mag) {
-			/* Only an MN's own MAG may send its traffic (RFC 5213
-			 * 6.10.5 / 5.6.2: the tunnel must match the binding). */
-			if (!from_peer) {
-				drop(w, in->index, m, DP_DROP_SPOOFED_SOURCE);
-				continue;
-			}
-			struct dp_binding_ctr *c = &w->bctr[dp_bv_binding(val[i])];
-			DP_STAT_ADD(c->up_pkts, 1);
-			DP_STAT_ADD(c->up_bytes, rte_pktmbuf_pkt_len(m) - L2);
-			fwd[nf++] = m;
+		if (!from_tunnel_peer(m, tun)) {
+			drop(w, in->index, m, DP_DROP_SPOOFED_SOURCE);
 			continue;
 		}
+		strip_outer(m);
+		ctr_note(&up, val[i], rte_pktmbuf_pkt_len(m) - L2);
+		fwd[nf++] = m;
+	}
+	lma_network(w, in, fwd, nf, false);
+	ctr_add_up(w, &up);
+}
+
+/* MAG: the MN by inner destination, if the packet came from its LMA. */
+static void mag_decap(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf **pkts,
+		      unsigned n)
+{
+	struct rte_mbuf *ok[CHUNK];
+	unsigned k = decap_validate(w, in, pkts, n, ok, DP_DROP_NO_ROUTE);
+	const uint8_t *dst[CHUNK];
+	for (unsigned i = 0; i < k; i++)
+		dst[i] = ip6(ok[i]) + L3 + 24;
+	uint64_t val[CHUNK];
+	uint64_t hits = binding_lookup(dst, k, val);
+	ctr_prefetch_first(w, hits, val);
+	for (unsigned i = 0; i < k; i++)
+		if (hits & (1ull << i))
+			rte_prefetch0(&dp.tables.mn_link[dp_bv_binding(val[i])]);
+	struct ctr_batch down;
+	down.n = 0;
+	for (unsigned i = 0; i < k; i++) {
+		struct rte_mbuf *m = ok[i];
+		ctr_prefetch(w, hits, val, i + CTR_AHEAD);
 		if (!(hits & (1ull << i))) {
 			drop(w, in->index, m, DP_DROP_NO_BINDING);
 			continue;
 		}
-		if (!from_peer) {
+		if (!from_tunnel_peer(m, dp_tunnel_get(&dp.tables, dp_bv_tunnel(val[i])))) {
 			drop(w, in->index, m, DP_DROP_TUNNEL_MISMATCH);
 			continue;
 		}
+		strip_outer(m);
 		uint32_t bid = dp_bv_binding(val[i]);
 		uint64_t link = __atomic_load_n(&dp.tables.mn_link[bid], __ATOMIC_RELAXED);
 		if (unlikely(!(link & DP_MN_VALID))) {
@@ -530,35 +698,44 @@ static void decap(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf
 			continue;
 		}
 		uint8_t *ip = ip6(m);
-		if (ip[7] <= 1) {
+		if (unlikely(ip[7] <= 1)) {
 			drop(w, in->index, m, DP_DROP_HOP_LIMIT);
 			continue;
 		}
 		uint16_t port = (uint16_t)((link >> 48) & 0xff);
-		if (rte_pktmbuf_pkt_len(m) - L2 > dp.ports[port].mtu) {
+		uint32_t bytes = rte_pktmbuf_pkt_len(m) - L2;
+		if (unlikely(bytes > dp.ports[port].mtu)) {
 			/* The access link is narrower than the tunnel; the
 			 * sender is behind the LMA, so no error is sent here. */
 			drop(w, in->index, m, DP_DROP_TOO_BIG);
 			continue;
 		}
 		ip[7]--;
-		uint8_t mac[6];
-		dp_word_mac(link, mac);
-		write_eth(rte_pktmbuf_mtod(m, uint8_t *), mac, dp.ports[port].mac);
-		struct dp_binding_ctr *c = &w->bctr[bid];
-		DP_STAT_ADD(c->down_pkts, 1);
-		DP_STAT_ADD(c->down_bytes, rte_pktmbuf_pkt_len(m) - L2);
+		write_eth(rte_pktmbuf_mtod(m, uint8_t *), link, dp.ports[port].mac);
+		ctr_note(&down, val[i], bytes);
 		dp_worker_tx(w, port, m);
 	}
-	if (nf > 0)
-		lma_network(w, in, fwd, nf, false);
+	ctr_add_down(w, &down);
 }
 
 /* ------------------------------------------------------------ classify -- */
 
 enum cls { CLS_LOCAL, CLS_UPLINK, CLS_NETWORK, CLS_DECAP, CLS_ROUTE, CLS_DROPPED };
 
-static enum cls classify(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf *m)
+/* What a port's traffic that is not for us becomes: fixed per port and
+ * role, so worked out once per burst. */
+static inline enum cls transit_class(const struct dp_port *port)
+{
+	if (dp.cfg->role == PMIP_ROLE_MAG && port->kind == PMIP_PORT_ACCESS)
+		return CLS_UPLINK;
+	if (dp.cfg->role == PMIP_ROLE_LMA && port->kind == PMIP_PORT_NETWORK)
+		return CLS_NETWORK;
+	return CLS_ROUTE;
+}
+
+static inline __rte_always_inline enum cls classify(struct dp_worker *w,
+						    const struct dp_port *port,
+						    struct rte_mbuf *m, enum cls transit)
 {
 	if (unlikely(!rte_pktmbuf_is_contiguous(m))) {
 		drop(w, port->index, m, DP_DROP_MULTI_SEGMENT);
@@ -592,16 +769,12 @@ static enum cls classify(struct dp_worker *w, const struct dp_port *port, struct
 			return CLS_DECAP;
 		return CLS_LOCAL;
 	}
-	if (is_link_local(dst) || is_link_local(ip + 8)) {
+	if (unlikely(is_link_local(dst) || is_link_local(ip + 8))) {
 		/* Link-local traffic is never forwarded (RFC 4291 2.5.6). */
 		drop(w, port->index, m, DP_DROP_NO_ROUTE);
 		return CLS_DROPPED;
 	}
-	if (dp.cfg->role == PMIP_ROLE_MAG && port->kind == PMIP_PORT_ACCESS)
-		return CLS_UPLINK;
-	if (dp.cfg->role == PMIP_ROLE_LMA && port->kind == PMIP_PORT_NETWORK)
-		return CLS_NETWORK;
-	return CLS_ROUTE;
+	return transit;
 }
 
 static void rx_chunk(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf **pkts,
@@ -609,9 +782,14 @@ static void rx_chunk(struct dp_worker *w, const struct dp_port *port, struct rte
 {
 	struct rte_mbuf *up[CHUNK], *net[CHUNK], *dec[CHUNK], *rt[CHUNK];
 	unsigned nu = 0, nn = 0, nd = 0, nr = 0;
+	const enum cls transit = transit_class(port);
+	for (unsigned i = 0; i < RTE_MIN(n, (unsigned)PREFETCH_AHEAD); i++)
+		prefetch_hdr(pkts[i]);
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		switch (classify(w, port, m)) {
+		if (i + PREFETCH_AHEAD < n)
+			prefetch_hdr(pkts[i + PREFETCH_AHEAD]);
+		switch (classify(w, port, m, transit)) {
 		case CLS_LOCAL:
 			dp_local_input(w, port, m);
 			break;
@@ -635,8 +813,12 @@ static void rx_chunk(struct dp_worker *w, const struct dp_port *port, struct rte
 		mag_uplink(w, port, up, nu);
 	if (nn)
 		lma_network(w, port, net, nn, true);
-	if (nd)
-		decap(w, port, dec, nd);
+	if (nd) {
+		if (dp.cfg->role == PMIP_ROLE_MAG)
+			mag_decap(w, port, dec, nd);
+		else
+			lma_decap(w, port, dec, nd);
+	}
 	if (nr)
 		route_fwd(w, port, rt, nr, true);
 }

@@ -39,6 +39,8 @@ struct dp_tables_writer {
 	/* something changed since the last grace period: even an update that
 	 * frees nothing (a handover) needs one before it is acknowledged */
 	bool changed;
+	/* bind_prefix keys under each bit of the home filter */
+	uint32_t home_count[1u << DP_HOME_FILTER_BITS];
 };
 
 static void retire(struct dp_tables *t, enum retire_kind kind, const struct rte_hash *h, int32_t pos,
@@ -78,7 +80,7 @@ static struct rte_hash *hash_create(const char *what, const char *inst, uint32_t
 		.name = name,
 		.entries = entries < 8 ? 8 : entries,
 		.key_len = key_len,
-		.hash_func = rte_hash_crc,
+		.hash_func = rte_hash_crc, /* and seed 0: see dp_key_hash() */
 		.socket_id = socket,
 		/* LF: one writer, lock-free readers, deleted slots freed by us
 		 * after a grace period. EXT_TABLE: the configured number of
@@ -112,6 +114,9 @@ int dp_tables_create(struct dp_tables *t, const struct dp_tables_conf *c)
 	memcpy(t->port_macs, c->port_macs, sizeof(t->port_macs));
 	static unsigned instances;
 	t->instance = instances++;
+	/* Neither 0 (a zeroed worker cache entry) nor a value an earlier
+	 * instance's workers may have cached. */
+	t->neigh_gen = ((uint64_t)t->instance << 40) + 1;
 	if (c->max_tunnels == 0 || c->max_tunnels > DP_MAX_TUNNELS_LIMIT || c->max_bindings == 0 ||
 	    c->max_neighbours == 0) {
 		pmip_err("table sizes out of range");
@@ -137,14 +142,16 @@ int dp_tables_create(struct dp_tables *t, const struct dp_tables_conf *c)
 	t->neigh_mac = rte_zmalloc_socket("neigh_mac", sizeof(uint64_t) * c->max_neighbours, 64,
 					  c->socket);
 	t->tunnels = rte_zmalloc_socket("tunnels", sizeof(void *) * c->max_tunnels, 64, c->socket);
+	t->home_filter = rte_zmalloc_socket("home_filter", (1u << DP_HOME_FILTER_BITS) / 8, 64,
+					    c->socket);
 	t->bindings = rte_zmalloc_socket("bindings", sizeof(*t->bindings) * c->max_bindings, 64,
 					 c->socket);
 	t->neigh_recs = rte_zmalloc_socket("neigh_recs", sizeof(*t->neigh_recs) * c->max_neighbours,
 					   64, c->socket);
 	if (t->bind_prefix == NULL || t->bind_addr == NULL || (c->mag && t->bul == NULL) ||
 	    t->neigh == NULL || t->wr == NULL || (c->mag && t->mn_link == NULL) ||
-	    t->neigh_mac == NULL || t->tunnels == NULL || t->bindings == NULL ||
-	    t->neigh_recs == NULL) {
+	    t->neigh_mac == NULL || t->tunnels == NULL || t->home_filter == NULL ||
+	    t->bindings == NULL || t->neigh_recs == NULL) {
 		pmip_err("out of memory for tables (%u bindings, %u tunnels, %u neighbours): raise [dp] memory_mb",
 			 c->max_bindings, c->max_tunnels, c->max_neighbours);
 		dp_tables_destroy(t);
@@ -178,6 +185,7 @@ void dp_tables_destroy(struct dp_tables *t)
 	rte_free(t->mn_link);
 	rte_free(t->neigh_mac);
 	rte_free(t->tunnels);
+	rte_free(t->home_filter);
 	rte_free(t->bindings);
 	rte_free(t->neigh_recs);
 	free(t->wr);
@@ -196,6 +204,17 @@ static int hash_del(struct dp_tables *t, struct rte_hash *h, const void *key)
 	return 0;
 }
 
+/* Every neighbour key leaves the hash through here: workers cache key ->
+ * id (dp_worker.ncache) and trust an entry only while neigh_gen is the
+ * value they read before the lookup that filled it. The bump comes after
+ * the delete, so a worker that reads the new value no longer finds the key
+ * either. Adding a key needs no bump: only found keys are cached. */
+static void neigh_key_del(struct dp_tables *t, const struct dp_neigh_key *key)
+{
+	hash_del(t, t->neigh, key);
+	__atomic_store_n(&t->neigh_gen, t->neigh_gen + 1, __ATOMIC_RELEASE);
+}
+
 static int neigh_set(struct dp_tables *t, const struct pmip_ctl_neigh *n)
 {
 	if (n->id >= t->max_neighbours || n->port >= 256)
@@ -210,7 +229,7 @@ static int neigh_set(struct dp_tables *t, const struct pmip_ctl_neigh *n)
 	if (rte_hash_lookup_data(t->neigh, &key, &other) >= 0 && (uintptr_t)other != n->id)
 		return PMIP_CTL_REJECT_KEY_IN_USE;
 	if (rec->in_use && memcmp(&rec->key, &key, sizeof(key)) != 0) {
-		hash_del(t, t->neigh, &rec->key);
+		neigh_key_del(t, &rec->key);
 		rec->in_use = 0;
 		t->n_neighbours--;
 	}
@@ -232,7 +251,7 @@ static int neigh_del(struct dp_tables *t, uint32_t id)
 	if (id >= t->max_neighbours || !t->neigh_recs[id].in_use)
 		return PMIP_CTL_REJECT_NO_SUCH_ID;
 	__atomic_store_n(&t->neigh_mac[id], 0, __ATOMIC_RELEASE);
-	hash_del(t, t->neigh, &t->neigh_recs[id].key);
+	neigh_key_del(t, &t->neigh_recs[id].key);
 	t->neigh_recs[id].in_use = 0;
 	t->n_neighbours--;
 	return PMIP_CTL_OK;
@@ -337,6 +356,28 @@ static int route_del(struct dp_tables *t, const struct pmip_ctl_route *m)
 	return PMIP_CTL_OK;
 }
 
+/* Few routes: also as match[], longest prefix first (insertion sort). Two
+ * prefixes of one length that both match an address are the same prefix,
+ * which route_find() keeps unique, so the first match is the fib's. */
+static void routes_linear(struct dp_routes *r)
+{
+	r->linear = r->n <= DP_ROUTES_LINEAR;
+	if (!r->linear)
+		return;
+	for (unsigned i = 0; i < r->n; i++) {
+		struct dp_route_match m = { .nh = i + 1 };
+		struct in6_addr mask;
+		memset(&mask, 0xff, sizeof(mask));
+		prefix_mask(&mask, r->e[i].len);
+		memcpy(m.mask, &mask, 16);
+		memcpy(m.addr, &r->e[i].prefix, 16); /* masked by route_add() */
+		unsigned j = i;
+		for (; j > 0 && r->e[r->match[j - 1].nh - 1].len < r->e[i].len; j--)
+			r->match[j] = r->match[j - 1];
+		r->match[j] = m;
+	}
+}
+
 /* Build a new route table from the edited list and publish it. */
 static void routes_rebuild(struct dp_tables *t)
 {
@@ -363,6 +404,7 @@ static void routes_rebuild(struct dp_tables *t)
 	}
 	r->n = w->n_routes;
 	memcpy(r->e, w->routes, w->n_routes * sizeof(r->e[0]));
+	routes_linear(r);
 	for (unsigned i = 0; i < r->n; i++) {
 		if (rte_fib6_add(r->fib, r->e[i].prefix.s6_addr, r->e[i].len, i + 1) != 0) {
 			pmip_err("route %u/%u does not fit the fib; keeping the old route table", i,
@@ -391,6 +433,38 @@ static bool in_prefix64(const struct in6_addr *hoa, const struct in6_addr *hnp)
 	return memcmp(hoa->s6_addr, hnp->s6_addr, 8) == 0;
 }
 
+/* Keys of bind_prefix come and go only through these two, which keep the
+ * home filter (tables.h, dp_home_maybe()) covering every key: its bit is
+ * set before the key is added and cleared after the last key under it is
+ * deleted. Adding a key that is already there (a value update) would only
+ * count it twice, keeping a bit set for longer: never a missed binding. */
+static void home_filter_ref(struct dp_tables *t, const uint8_t prefix[8], int delta)
+{
+	uint32_t s = dp_home_filter_slot(prefix);
+	uint32_t *count = &t->wr->home_count[s];
+	uint64_t bit = 1ull << (s % 64), word = t->home_filter[s / 64];
+	if (delta > 0 && (*count)++ == 0)
+		__atomic_store_n(&t->home_filter[s / 64], word | bit, __ATOMIC_RELEASE);
+	else if (delta < 0 && --*count == 0)
+		__atomic_store_n(&t->home_filter[s / 64], word & ~bit, __ATOMIC_RELEASE);
+}
+
+static int prefix_key_add(struct dp_tables *t, const uint8_t prefix[8], uint64_t value)
+{
+	home_filter_ref(t, prefix, +1);
+	if (rte_hash_add_key_data(t->bind_prefix, prefix, (void *)(uintptr_t)value) != 0) {
+		home_filter_ref(t, prefix, -1);
+		return -1;
+	}
+	return 0;
+}
+
+static void prefix_key_del(struct dp_tables *t, const uint8_t prefix[8])
+{
+	if (hash_del(t, t->bind_prefix, prefix) == 0)
+		home_filter_ref(t, prefix, -1);
+}
+
 /* Count the bindings of a shared prefix; the first one installs the
  * prefix's marker (look up by address), the last one removes it. */
 static int shared_ref(struct dp_tables *t, const uint8_t prefix[8], int delta)
@@ -405,7 +479,7 @@ static int shared_ref(struct dp_tables *t, const uint8_t prefix[8], int delta)
 			if (rte_hash_lookup_data(t->bind_prefix, prefix, &cur) >= 0 &&
 			    !((uint64_t)(uintptr_t)cur & DP_BV_SHARED))
 				return PMIP_CTL_REJECT_KEY_IN_USE;
-			if (rte_hash_add_key_data(t->bind_prefix, prefix, (void *)(uintptr_t)DP_BV_SHARED) != 0)
+			if (prefix_key_add(t, prefix, DP_BV_SHARED) != 0)
 				return PMIP_CTL_REJECT_TABLE_FULL;
 		}
 		if (hmap_put(ref, prefix, count + 1) != 0)
@@ -413,7 +487,7 @@ static int shared_ref(struct dp_tables *t, const uint8_t prefix[8], int delta)
 	} else {
 		if (count <= 1) {
 			hmap_del(ref, prefix);
-			hash_del(t, t->bind_prefix, prefix);
+			prefix_key_del(t, prefix);
 		} else {
 			hmap_put(ref, prefix, count - 1);
 		}
@@ -440,7 +514,7 @@ static void binding_remove_keys(struct dp_tables *t, const struct dp_binding_rec
 		hash_del(t, t->bind_addr, &rec->hoa);
 		shared_ref(t, rec->hnp, -1);
 	} else {
-		hash_del(t, t->bind_prefix, rec->hnp);
+		prefix_key_del(t, rec->hnp);
 	}
 }
 
@@ -497,7 +571,7 @@ static int binding_add_keys(struct dp_tables *t, const struct dp_binding_rec *re
 			rc = PMIP_CTL_REJECT_TABLE_FULL;
 		else if ((rc = shared_ref(t, rec->hnp, +1)) != PMIP_CTL_OK)
 			hash_del(t, t->bind_addr, &rec->hoa);
-	} else if (rte_hash_add_key_data(t->bind_prefix, rec->hnp, (void *)(uintptr_t)value) != 0) {
+	} else if (prefix_key_add(t, rec->hnp, value) != 0) {
 		rc = PMIP_CTL_REJECT_TABLE_FULL;
 	}
 	if (rc == PMIP_CTL_OK && t->mag) {
@@ -508,7 +582,7 @@ static int binding_add_keys(struct dp_tables *t, const struct dp_binding_rec *re
 				hash_del(t, t->bind_addr, &rec->hoa);
 				shared_ref(t, rec->hnp, -1);
 			} else {
-				hash_del(t, t->bind_prefix, rec->hnp);
+				prefix_key_del(t, rec->hnp);
 			}
 		}
 	}
@@ -546,7 +620,8 @@ static int binding_set(struct dp_tables *t, const struct pmip_ctl_binding *m)
 			 memcmp(rec->mn_mac, want.mn_mac, 6) == 0 &&
 			 memcmp(&rec->hoa, &want.hoa, 16) == 0;
 	if (same_keys) {
-		/* Handover (or refresh): one atomic value store per key. */
+		/* Handover (or refresh): one atomic value store per key. The
+		 * keys stay, so the home filter is unchanged. */
 		void *value = (void *)(uintptr_t)dp_bv_make(m->id, m->tunnel_id);
 		if (shared)
 			rte_hash_add_key_data(t->bind_addr, &want.hoa, value);

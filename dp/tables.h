@@ -16,9 +16,12 @@
  *   bul           MAG: (access port, MN MAC, source /64) -> value
  *   mn_link[id]   MAG: the MN's MAC and access port, by binding id
  *   tunnels[id]   -> struct dp_tunnel (RCU pointer)
- *   neigh         (port, IPv6) -> neighbour id; neigh_mac[id] = MAC|VALID
+ *   neigh         (port, IPv6) -> neighbour id; neigh_mac[id] = MAC|VALID;
+ *                    workers cache found ids while neigh_gen stays the same
  *   routes        -> struct dp_routes: an rte_fib6 and its next hops,
  *                    rebuilt and swapped whole on any change (routes are few)
+ *   home_filter   bitmap over hashed /48s: "may hold a bind_prefix key"
+ *                    (see dp_home_maybe(); words stored atomically)
  *
  * A binding value packs the binding id (counters, mn_link) and the tunnel
  * id, so a lookup yields everything the fast path needs in one word.
@@ -30,9 +33,12 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_hash.h>
+#include <rte_hash_crc.h>
 #include <urcu-qsbr.h>
 
 #include "config.h"
@@ -89,12 +95,45 @@ struct dp_route_entry {
 
 #define DP_MAX_ROUTES 1024
 
+/* Home prefix filter: 2^DP_HOME_FILTER_BITS bits, each covering the /48s
+ * that hash to it. */
+#define DP_HOME_FILTER_BITS 16
+
+/* A route as readers match it without the fib: (dst & mask) == addr.
+ * Words hold the address bytes in memory order. */
+struct dp_route_match {
+	uint64_t addr[2];
+	uint64_t mask[2];
+	uint32_t nh;              /* as in the fib: index into e[] + 1 */
+};
+
+/* Up to this many routes (a gateway's usual table: its connected subnets
+ * and a default) are matched in a loop, longest prefix first: a few
+ * compares instead of the trie's dependent loads, one per byte of the
+ * prefix (six for a /64). */
+#define DP_ROUTES_LINEAR 8
+
 /* Immutable once published. */
 struct dp_routes {
-	struct rte_fib6 *fib;     /* next hop = index into nh[] + 1; 0 = no route */
+	struct rte_fib6 *fib;     /* next hop = index into e[] + 1; 0 = no route */
 	unsigned n;
+	bool linear;              /* n <= DP_ROUTES_LINEAR: match[] has them all */
+	struct dp_route_match match[DP_ROUTES_LINEAR]; /* by prefix length, longest first */
 	struct dp_route_entry e[]; /* the entries it was built from */
 };
+
+/* Longest-prefix match over rt->match[] (rt->linear): the fib's answer. */
+static inline uint64_t dp_route_match(const struct dp_routes *rt, const uint8_t *dst)
+{
+	uint64_t a[2];
+	memcpy(a, dst, 16);
+	for (unsigned i = 0; i < rt->n; i++) {
+		const struct dp_route_match *r = &rt->match[i];
+		if ((((a[0] & r->mask[0]) ^ r->addr[0]) | ((a[1] & r->mask[1]) ^ r->addr[1])) == 0)
+			return r->nh;
+	}
+	return 0;
+}
 
 /* Hash keys are 8-byte aligned with no implicit padding: rte_hash_crc
  * reads them 8 bytes at a time and compares them whole. */
@@ -157,6 +196,8 @@ struct dp_tables {
 	uint64_t *neigh_mac;                /* [max_neighbours] */
 	struct dp_tunnel **tunnels;         /* [max_tunnels], RCU pointers */
 	struct dp_routes *routes;           /* RCU pointer */
+	uint64_t *home_filter;              /* [2^DP_HOME_FILTER_BITS / 64] */
+	uint64_t neigh_gen;                 /* bumped after a neighbour key is deleted */
 	/* main lcore only */
 	struct dp_binding_rec *bindings;    /* [max_bindings] */
 	struct dp_neigh_rec *neigh_recs;    /* [max_neighbours] */
@@ -211,10 +252,54 @@ static inline uint64_t dp_neigh_word(const struct dp_tables *t, uint32_t id)
 	return __atomic_load_n(&t->neigh_mac[id], __ATOMIC_RELAXED);
 }
 
+/* The hash rte_hash computes for a key of our tables (hash_create(): CRC32C
+ * over the key, seed 0), inline: the fast path hashes its keys itself and
+ * calls rte_hash_lookup_with_hash_bulk_data(), instead of rte_hash calling
+ * the hash function through a pointer once per key. key_len is a constant
+ * at every call, so this is one to three crc32 instructions. */
+static inline __rte_always_inline uint32_t dp_key_hash(const void *key, uint32_t key_len)
+{
+	return rte_hash_crc(key, key_len, 0);
+}
+
+/* Could addr (16 bytes, any alignment) be in a home network prefix, i.e.
+ * is a bind_prefix lookup of it worth doing? false is exact: no key of
+ * bind_prefix (a binding's HNP or a shared prefix's marker) lies in addr's
+ * /48. true may be a collision. HNPs are delegated from a few pools (RFC
+ * 5213 6.2 leaves the choice to the LMA), so traffic to correspondents
+ * mostly gets false and skips the lookup; if HNPs are spread over many
+ * /48s the filter only fills up, it never answers wrong.
+ *
+ * The writer sets a bit before adding the first key under it (with the
+ * release store of rte_hash's insert after it) and clears it after deleting
+ * the last one: a reader that reads a clear bit acts as a lookup at that
+ * moment would, and one that has found a key under a bit sees it set. */
+static inline uint32_t dp_home_filter_slot(const uint8_t *addr)
+{
+	uint64_t a;
+	memcpy(&a, addr, 8);
+	a = rte_be_to_cpu_64(a) >> 16; /* the /48 */
+	return (uint32_t)((a * 0x9e3779b97f4a7c15ull) >> (64 - DP_HOME_FILTER_BITS));
+}
+
+static inline bool dp_home_maybe(const struct dp_tables *t, const uint8_t *addr)
+{
+	uint32_t s = dp_home_filter_slot(addr);
+	return (__atomic_load_n(&t->home_filter[s / 64], __ATOMIC_ACQUIRE) >> (s % 64)) & 1;
+}
+
 static inline void dp_word_mac(uint64_t w, uint8_t mac[6])
 {
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	/* Byte i is bits 8i..8i+7: memory order already. */
+	uint32_t lo = (uint32_t)w;
+	uint16_t hi = (uint16_t)(w >> 32);
+	memcpy(mac, &lo, 4);
+	memcpy(mac + 4, &hi, 2);
+#else
 	for (int i = 0; i < 6; i++)
 		mac[i] = (uint8_t)(w >> (8 * i));
+#endif
 }
 
 static inline uint64_t dp_mac_word(const uint8_t mac[6])

@@ -29,38 +29,35 @@ void dp_worker_drop(struct dp_worker *w, uint16_t port, struct rte_mbuf *m,
 	rte_pktmbuf_free(m);
 }
 
-static void txbuf_flush(struct dp_worker *w, uint16_t port)
+void dp_worker_flush_port(struct dp_worker *w, uint16_t port)
 {
 	struct dp_txbuf *b = &w->txbuf[port];
 	if (b->n == 0)
 		return;
+	/* Bytes are summed before the burst: once rte_eth_tx_burst() took a
+	 * packet it belongs to the driver (net_null frees it at once). The
+	 * ones it did not take are still ours and are taken off again. */
+	uint64_t bytes = 0;
+	for (uint16_t i = 0; i < b->n; i++)
+		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
 	uint16_t sent = rte_eth_tx_burst(dp.ports[port].port_id, w->index, b->pkts, b->n);
 	struct dp_port_stats *ps = &w->stats.port[port];
-	uint64_t bytes = 0;
-	for (uint16_t i = 0; i < sent; i++)
-		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
+	for (uint16_t i = sent; i < b->n; i++) {
+		bytes -= rte_pktmbuf_pkt_len(b->pkts[i]);
+		dp_worker_drop(w, port, b->pkts[i], DP_DROP_TX_QUEUE_FULL);
+	}
 	DP_STAT_ADD(ps->tx_pkts, sent);
 	DP_STAT_ADD(ps->tx_bytes, bytes);
-	for (uint16_t i = sent; i < b->n; i++)
-		dp_worker_drop(w, port, b->pkts[i], DP_DROP_TX_QUEUE_FULL);
 	b->n = 0;
 }
 
-void dp_worker_tx(struct dp_worker *w, uint16_t port, struct rte_mbuf *m)
-{
-	struct dp_txbuf *b = &w->txbuf[port];
-	b->pkts[b->n++] = m;
-	if (b->n == RTE_DIM(b->pkts))
-		txbuf_flush(w, port);
-}
-
-/* Packets cp built (echo replies, later RAs and IKE): copy into mbufs. */
 void dp_worker_flush(struct dp_worker *w)
 {
 	for (uint16_t p = 0; p < dp.n_ports; p++)
-		txbuf_flush(w, p);
+		dp_worker_flush_port(w, p);
 }
 
+/* Packets cp built (echo replies, later RAs and IKE): copy into mbufs. */
 static unsigned tx_ring_drain(struct dp_worker *w)
 {
 	unsigned n = rte_ring_mc_dequeue_burst_elem(dp.shm.ring[PMIP_RING_TX], w->tx_msgs,
