@@ -2,6 +2,7 @@
  *
  *   pmipctl -c FILE info|ports|drops|rings    pmip-dp counters (telemetry)
  *   pmipctl -c FILE binding ID                one binding's counters in dp
+ *   pmipctl -c FILE sa ID                     one ESP SA's counters in dp
  *   pmipctl -c FILE raw /ethdev/stats,0       any DPDK telemetry command
  *   pmipctl -c FILE cp binding set id=N hnp=P/64 peer=A [port=P mac=M] ...
  *   pmipctl -c FILE cp binding del id=N
@@ -27,7 +28,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pmipctl -c FILE info|ports|drops|rings|binding ID\n"
+	fprintf(stderr, "usage: pmipctl -c FILE info|ports|drops|rings|binding ID|sa ID\n"
 			"       pmipctl -c FILE raw COMMAND\n"
 			"       pmipctl -c FILE cp REQUEST...   (binding set|del|list, neigh list, stats)\n");
 	return 2;
@@ -140,10 +141,10 @@ int main(int argc, char **argv)
 			return usage();
 		return cp_request(cfg.cp.admin_socket, argc - 4, argv + 4);
 	}
-	if (strcmp(verb, "binding") == 0) {
+	if (strcmp(verb, "binding") == 0 || strcmp(verb, "sa") == 0) {
 		if (argc != 5)
 			return usage();
-		snprintf(cmd, sizeof(cmd), "/pmip/binding,%s", argv[4]);
+		snprintf(cmd, sizeof(cmd), "/pmip/%s,%s", verb, argv[4]);
 	} else if (strcmp(verb, "raw") == 0) {
 		if (argc != 5)
 			return usage();

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <rte_cycles.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
@@ -74,6 +75,9 @@ static uint32_t ctl_id(const struct pmip_ctl_msg *m)
 	case PMIP_CTL_BINDING_SET:
 	case PMIP_CTL_BINDING_DEL:
 		return m->u.binding.id;
+	case PMIP_CTL_SA_ADD:
+	case PMIP_CTL_SA_DEL:
+		return m->u.sa.id;
 	default:
 		return 0;
 	}
@@ -94,7 +98,9 @@ static void ctl_apply(const struct pmip_ctl_msg *m)
 		__atomic_fetch_add(&dp.ctl_msgs, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	int status = dp_tables_apply(&dp.tables, m);
+	int status = m->type == PMIP_CTL_SA_ADD || m->type == PMIP_CTL_SA_DEL
+			     ? dp_sa_apply(&dp.sas, m)
+			     : dp_tables_apply(&dp.tables, m);
 	if (status == PMIP_CTL_REJECT_UNKNOWN_TYPE) {
 		ctl_reject(m, PMIP_CTL_REJECT_UNKNOWN_TYPE);
 		return;
@@ -118,6 +124,7 @@ static void ctl_apply(const struct pmip_ctl_msg *m)
 static void ctl_burst_done(void)
 {
 	dp_tables_synchronize(&dp.tables);
+	dp_sa_synchronize(&dp.sas);
 	for (unsigned i = 0; i < n_pending_acks; i++)
 		evt_send(&pending_acks[i]);
 	n_pending_acks = 0;
@@ -162,6 +169,7 @@ void dp_main_loop(void)
 		if (n != 0)
 			ctl_burst_done();
 		pmip_shm_heartbeat(&dp.shm);
+		dp_sa_scan(&dp.sas, rte_get_tsc_cycles());
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		watch_cp((uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec);

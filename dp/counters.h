@@ -38,6 +38,23 @@
 	X(SPOOFED_SOURCE, "spoofed_source", "LMA: inner source not a binding served by that MAG") \
 	X(TUNNEL_MISMATCH, "tunnel_mismatch", "MAG: tunnelled packet not from the MN's LMA")  \
 	X(NO_HEADROOM, "no_headroom", "no room in the mbuf for the tunnel header")             \
+	X(ESP_UNKNOWN_SPI, "esp_unknown_spi", "ESP with an SPI (or outer addresses) of no inbound SA") \
+	X(ESP_MALFORMED, "esp_malformed", "ESP too short, reserved SPI or misaligned ciphertext")  \
+	X(ESP_REPLAY, "esp_replay", "ESP sequence number replayed or left of the window")      \
+	X(ESP_ICV, "esp_icv_failed", "ESP integrity check failed")                               \
+	X(ESP_PADDING, "esp_bad_padding", "ESP pad length or padding bytes wrong")               \
+	X(ESP_DUMMY, "esp_dummy", "ESP dummy packet (next header 59)")                          \
+	X(ESP_NEXT_HEADER, "esp_bad_next_header", "what ESP carried is not allowed under its SA") \
+	X(ESP_SELECTOR, "esp_selector_mismatch", "tunnel-mode inner packet outside the SA's selectors") \
+	X(ESP_SA_EXPIRED, "esp_sa_expired", "SA removed, hard-expired or out of sequence numbers") \
+	X(ESP_HANDOFF_FULL, "esp_handoff_full", "ESP for another worker's SA: its ring is full") \
+	X(ESP_CRYPTO, "esp_crypto_error", "the crypto library failed")                         \
+	X(ESP_OUT_NO_SA, "esp_out_no_sa", "packet from cp for an outbound SA that does not exist") \
+	X(ESP_OUT_TOO_BIG, "esp_out_too_big", "packet from cp too large once protected")       \
+	X(MH_PLAINTEXT, "mh_plaintext", "Mobility Header without ESP (RFC 5213 4)")             \
+	X(MH_WRONG_SA, "mh_wrong_sa", "Mobility Header under an SA not bound to its sender")    \
+	X(NAT_KEEPALIVE, "nat_keepalive", "NAT keepalive (RFC 3948 2.3): nothing to do")        \
+	X(UDP_MALFORMED, "udp_malformed", "UDP to us with a bad length, or bad UDP-encapsulated data") \
 	X(PUNT_RING_FULL, "punt_ring_full", "control packet for cp, but the punt ring is full") \
 	X(PUNT_TOO_BIG, "punt_too_big", "control packet larger than a punt ring element")      \
 	X(TX_QUEUE_FULL, "tx_queue_full", "the port's tx queue did not take the packet")       \
@@ -75,6 +92,7 @@ struct dp_lcore_stats {
 	uint64_t icmp_suppressed; /* ICMPv6 errors not sent: rate limit or RFC 4443 2.4(e) */
 	uint64_t neigh_misses;    /* resolution requests sent to cp */
 	uint64_t evt_full;        /* events lost: evt ring full */
+	uint64_t esp_handoffs;    /* ESP handed to the SA's owner worker */
 } __rte_cache_aligned;
 
 /* Single-writer increment: an atomic store so concurrent readers see whole

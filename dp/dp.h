@@ -21,6 +21,7 @@
 #include "counters.h"
 #include "msg.h"
 #include "shm.h"
+#include "sa.h"
 #include "tables.h"
 
 #define DP_MAX_WORKERS 64
@@ -93,6 +94,7 @@ struct dp_worker {
 	uint64_t icmp_tsc;
 	struct dp_miss_slot miss[DP_MISS_SLOTS]; /* recent resolution requests */
 	struct dp_neigh_cache_entry ncache[DP_NEIGH_CACHE];
+	uint32_t cur_sa;               /* SA that protected the packet in hand */
 	struct dp_lcore_stats stats;
 } __rte_cache_aligned;
 
@@ -104,6 +106,8 @@ struct dp_ctx {
 	struct pmip_shm shm;
 	uint64_t generation;     /* of the segment, for events */
 	struct dp_tables tables;
+	struct dp_sa_table sas;
+	struct rte_ring *handoff[DP_MAX_WORKERS]; /* ESP for the SA's owner worker */
 	uint64_t tsc_hz;
 	unsigned icmp_rate;      /* ICMPv6 errors per second per worker */
 	struct dp_worker *workers;
@@ -147,6 +151,12 @@ void dp_rx_burst(struct dp_worker *w, const struct dp_port *port, struct rte_mbu
 /* fwd.c: bindings of up to 64 addresses (by /64 prefix, then by address
  * where the prefix is shared): bit i of *hits set if val[i] holds one. */
 void dp_binding_lookup(const uint8_t **addrs, unsigned n, uint64_t *hits, uint64_t val[]);
+
+/* esp.c: ESP to one of our addresses (at esp_off in the frame; udp_encap:
+ * inside UDP 4500), and the protection of a frame cp sends under an SA. */
+void dp_esp_input(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf *m,
+		  uint16_t esp_off, bool udp_encap);
+struct rte_mbuf *dp_esp_output(struct dp_worker *w, const struct pmip_pkt_msg *msg);
 
 /* local.c: a frame to one of our addresses or a multicast group. */
 void dp_local_input(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf *m);

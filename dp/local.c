@@ -15,7 +15,9 @@
 
 #include "dp.h"
 #include "msg.h"
+#include "net/esp.h"
 #include "net/pkt.h"
+#include "sa.h"
 
 static const struct in6_addr all_nodes = { .s6_addr = { 0xff, 0x02, [15] = 0x01 } };
 static const struct in6_addr all_routers = { .s6_addr = { 0xff, 0x02, [15] = 0x02 } };
@@ -46,6 +48,7 @@ static void punt(struct dp_worker *w, const struct dp_port *port, struct rte_mbu
 	msg->port = port->index;
 	msg->len = (uint16_t)frame_len;
 	msg->reason = (uint16_t)reason;
+	msg->sa_id = w->cur_sa; /* the SA that protected it, if any */
 	memcpy(msg->data, rte_pktmbuf_mtod(m, const void *), frame_len);
 	if (rte_ring_mp_enqueue_elem(dp.shm.ring[PMIP_RING_PUNT], msg, sizeof(*msg)) != 0) {
 		dp_worker_drop(w, port->index, m, DP_DROP_PUNT_RING_FULL);
@@ -134,6 +137,14 @@ static void local_icmp6(struct dp_worker *w, const struct dp_port *port, struct 
 		punt(w, port, m, frame_len, PMIP_PUNT_ROUTER_SOLICIT);
 		return;
 	}
+	case PMIP_ICMP6_ECHO_REPLY:
+		/* Answers to cp's own requests (pmipctl cp sa ping). */
+		if (!unicast) {
+			dp_worker_drop(w, port->index, m, DP_DROP_LOCAL_UNHANDLED);
+			return;
+		}
+		punt(w, port, m, frame_len, PMIP_PUNT_ECHO_REPLY);
+		return;
 	case PMIP_ICMP6_ECHO_REQUEST: {
 		struct pmip_icmp6_echo echo;
 		if (!unicast) {
@@ -151,6 +162,71 @@ static void local_icmp6(struct dp_worker *w, const struct dp_port *port, struct 
 		dp_worker_drop(w, port->index, m, DP_DROP_LOCAL_UNHANDLED);
 		return;
 	}
+}
+
+/* UDP to one of our addresses: IKE (500; 4500 with the non-ESP marker) goes
+ * to cp, ESP in UDP (RFC 3948) to ESP input, NAT keepalives stop here. */
+static void local_udp(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf *m,
+		      const struct pmip_ipv6_view *ip, const uint8_t *udp, size_t frame_len)
+{
+	if (ip->payload_len < PMIP_UDP_HLEN) {
+		dp_worker_drop(w, port->index, m, DP_DROP_UDP_MALFORMED);
+		return;
+	}
+	uint16_t dport = (uint16_t)((udp[2] << 8) | udp[3]);
+	uint16_t ulen = (uint16_t)((udp[4] << 8) | udp[5]);
+	if (ulen < PMIP_UDP_HLEN || ulen > ip->payload_len) {
+		dp_worker_drop(w, port->index, m, DP_DROP_UDP_MALFORMED);
+		return;
+	}
+	if (dport == PMIP_IKE_PORT) {
+		punt(w, port, m, frame_len, PMIP_PUNT_IKE);
+		return;
+	}
+	if (dport != PMIP_UDP_ENCAP_PORT) {
+		dp_worker_drop(w, port->index, m, DP_DROP_LOCAL_UNHANDLED);
+		return;
+	}
+	switch (pmip_udp_encap_classify(udp + PMIP_UDP_HLEN, ulen - PMIP_UDP_HLEN)) {
+	case PMIP_UDP_ENCAP_ESP:
+		if (w->cur_sa != 0) {
+			dp_worker_drop(w, port->index, m, DP_DROP_LOCAL_UNHANDLED);
+			return;
+		}
+		dp_esp_input(w, port, m, PMIP_ETH_HLEN + PMIP_IPV6_HLEN + PMIP_UDP_HLEN, true);
+		return;
+	case PMIP_UDP_ENCAP_IKE:
+		punt(w, port, m, frame_len, PMIP_PUNT_IKE);
+		return;
+	case PMIP_UDP_ENCAP_KEEPALIVE:
+		/* RFC 3948 2.3: keeps the NAT mapping; nothing to do. */
+		dp_worker_drop(w, port->index, m, DP_DROP_NAT_KEEPALIVE);
+		return;
+	default:
+		dp_worker_drop(w, port->index, m, DP_DROP_UDP_MALFORMED);
+		return;
+	}
+}
+
+/* The Mobility Header (RFC 6275 6.1) is accepted only under ESP, from the
+ * peer its SA is bound to (RFC 5213 4: PBU/PBA MUST be protected; RFC 4301
+ * 5.2 for the selector check). Its content is cp's to parse. */
+static void local_mobility(struct dp_worker *w, const struct dp_port *port, struct rte_mbuf *m,
+			   const struct pmip_ipv6_view *ip, size_t frame_len)
+{
+	if (w->cur_sa == 0) {
+		dp_worker_drop(w, port->index, m, DP_DROP_MH_PLAINTEXT);
+		return;
+	}
+	const struct dp_sa *sa = dp_sa_get(&dp.sas, w->cur_sa);
+	bool bound = sa != NULL &&
+		     (sa->mode == PMIP_SA_TRANSPORT ? memcmp(&ip->src, &sa->remote, 16) == 0
+						    : dp_sa_ts_remote_match(sa, ip->src.s6_addr));
+	if (!bound) {
+		dp_worker_drop(w, port->index, m, DP_DROP_MH_WRONG_SA);
+		return;
+	}
+	punt(w, port, m, frame_len, PMIP_PUNT_MOBILITY);
 }
 
 /* Called by the classifier (fwd.c) for a contiguous frame whose destination
@@ -179,9 +255,31 @@ void dp_local_input(struct dp_worker *w, const struct dp_port *port, struct rte_
 		dp_worker_drop(w, port->index, m, DP_DROP_MCAST_IGNORED);
 		return;
 	}
-	if (ip.next_header != PMIP_IPPROTO_ICMPV6) {
+	size_t frame_len = PMIP_ETH_HLEN + PMIP_IPV6_HLEN + ip.payload_len;
+	switch (ip.next_header) {
+	case PMIP_IPPROTO_ICMPV6:
+		local_icmp6(w, port, m, &eth, &ip, d + PMIP_ETH_HLEN + PMIP_IPV6_HLEN, unicast);
+		return;
+	case PMIP_IPPROTO_ESP:
+		if (!unicast || w->cur_sa != 0) {
+			/* ESP in ESP is not something we negotiate. */
+			dp_worker_drop(w, port->index, m, DP_DROP_LOCAL_UNHANDLED);
+			return;
+		}
+		dp_esp_input(w, port, m, PMIP_ETH_HLEN + PMIP_IPV6_HLEN, false);
+		return;
+	case PMIP_IPPROTO_UDP:
+		if (!unicast) {
+			dp_worker_drop(w, port->index, m, DP_DROP_LOCAL_UNHANDLED);
+			return;
+		}
+		local_udp(w, port, m, &ip, d + PMIP_ETH_HLEN + PMIP_IPV6_HLEN, frame_len);
+		return;
+	case PMIP_IPPROTO_MH:
+		local_mobility(w, port, m, &ip, frame_len);
+		return;
+	default:
 		dp_worker_drop(w, port->index, m, DP_DROP_LOCAL_UNHANDLED);
 		return;
 	}
-	local_icmp6(w, port, m, &eth, &ip, d + PMIP_ETH_HLEN + PMIP_IPV6_HLEN, unicast);
 }

@@ -22,6 +22,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 #include <rte_cycles.h>
 
 #include "dp.h"
@@ -178,6 +179,21 @@ int main(int argc, char **argv)
 	dp_conf_port_macs(&tconf);
 	if (dp_tables_create(&dp.tables, &tconf) != 0)
 		goto out_ports;
+	if (dp_esp_crypto_init() != 0) {
+		pmip_err("OpenSSL: the ESP ciphers are not available");
+		goto out_tables;
+	}
+	if (dp_sa_table_create(&dp.sas, cfg.dp.max_sas, dp.n_workers, (int)rte_socket_id()) != 0)
+		goto out_tables;
+	for (unsigned i = 0; i < dp.n_workers && dp.n_workers > 1; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "handoff_%u", i);
+		dp.handoff[i] = rte_ring_create(name, 1024, (int)rte_socket_id(), RING_F_SC_DEQ);
+		if (dp.handoff[i] == NULL) {
+			pmip_err("handoff ring for worker %u: %s", i, rte_strerror(rte_errno));
+			goto out_tables;
+		}
+	}
 	for (unsigned i = 0; i < dp.n_workers; i++) {
 		dp.workers[i].bctr = rte_zmalloc("binding counters",
 						 sizeof(struct dp_binding_ctr) * cfg.dp.max_bindings,
@@ -219,8 +235,12 @@ int main(int argc, char **argv)
 	log_counters();
 	rc = 0;
 out_tables:
-	for (unsigned i = 0; i < dp.n_workers; i++)
+	for (unsigned i = 0; i < dp.n_workers; i++) {
 		rte_free(dp.workers[i].bctr);
+		rte_ring_free(dp.handoff[i]);
+	}
+	if (dp.sas.sa != NULL)
+		dp_sa_table_destroy(&dp.sas);
 	dp_tables_destroy(&dp.tables);
 out_ports:
 	dp_ports_close(&dp);

@@ -79,6 +79,9 @@ static int tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "bindings", dp.tables.n_bindings);
 	rte_tel_data_add_dict_u64(d, "tunnels", dp.tables.n_tunnels);
 	rte_tel_data_add_dict_u64(d, "neighbours", dp.tables.n_neighbours);
+	rte_tel_data_add_dict_u64(d, "sas", dp.sas.count);
+	rte_tel_data_add_dict_u64(d, "esp_handoffs",
+				  sum_at(offsetof(struct dp_lcore_stats, esp_handoffs)));
 	rte_tel_data_add_dict_u64(d, "icmp_sent", sum_at(offsetof(struct dp_lcore_stats, icmp_sent)));
 	rte_tel_data_add_dict_u64(d, "icmp_suppressed",
 				  sum_at(offsetof(struct dp_lcore_stats, icmp_suppressed)));
@@ -126,6 +129,42 @@ static int tel_binding(const char *cmd, const char *params, struct rte_tel_data 
 	return 0;
 }
 
+/* /pmip/sa,ID: one SA's counters (summed over workers) and state. */
+static int tel_sa(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	char *end;
+	if (params == NULL || *params == '\0')
+		return -1;
+	unsigned long id = strtoul(params, &end, 0);
+	if (*end != '\0' || id == 0 || id >= dp.sas.max)
+		return -1;
+	const struct dp_sa *sa = dp_sa_get(&dp.sas, (uint32_t)id);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "installed", sa != NULL);
+	if (sa == NULL)
+		return 0;
+	uint64_t packets = 0, bytes = 0;
+	for (unsigned w = 0; w < dp.sas.n_workers; w++) {
+		const struct dp_sa_ctr *c = dp_sa_ctr(&dp.sas, w, (uint32_t)id);
+		packets += __atomic_load_n(&c->packets, __ATOMIC_RELAXED);
+		bytes += __atomic_load_n(&c->bytes, __ATOMIC_RELAXED);
+	}
+	char spi[16];
+	snprintf(spi, sizeof(spi), "0x%08x", sa->spi);
+	rte_tel_data_add_dict_string(d, "spi", spi);
+	rte_tel_data_add_dict_string(d, "dir", sa->dir == PMIP_SA_IN ? "in" : "out");
+	rte_tel_data_add_dict_string(d, "mode", sa->mode == PMIP_SA_TRANSPORT ? "transport" : "tunnel-udp");
+	rte_tel_data_add_dict_string(d, "alg", sa->alg->name);
+	rte_tel_data_add_dict_u64(d, "packets", packets);
+	rte_tel_data_add_dict_u64(d, "bytes", bytes);
+	if (sa->dir == PMIP_SA_OUT)
+		rte_tel_data_add_dict_u64(d, "seq", __atomic_load_n(&sa->seq, __ATOMIC_RELAXED));
+	else
+		rte_tel_data_add_dict_u64(d, "replay_top", sa->replay.top);
+	return 0;
+}
+
 static int tel_rings(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	(void)cmd;
@@ -155,6 +194,8 @@ int dp_telemetry_register(void)
 					 "Dropped packets by reason, summed over lcores and ports");
 	rc |= rte_telemetry_register_cmd("/pmip/binding", tel_binding,
 					 "One binding's counters and keys. Parameter: binding id");
+	rc |= rte_telemetry_register_cmd("/pmip/sa", tel_sa,
+					 "One ESP SA's counters and state. Parameter: SA id");
 	rc |= rte_telemetry_register_cmd("/pmip/rings", tel_rings,
 					 "Fill level of the shared-memory rings");
 	if (rc != 0)

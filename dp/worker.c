@@ -71,6 +71,15 @@ static unsigned tx_ring_drain(struct dp_worker *w)
 			DP_STAT_ADD(w->stats.port[p].drops, 1);
 			continue;
 		}
+		if (msg->sa_id != 0) {
+			/* cp named the SA to protect it with. */
+			struct rte_mbuf *e = dp_esp_output(w, msg);
+			if (e != NULL) {
+				DP_STAT_ADD(w->stats.port[msg->port].from_cp, 1);
+				dp_worker_tx(w, msg->port, e);
+			}
+			continue;
+		}
 		struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
 		if (m == NULL) {
 			DP_STAT_ADD(w->stats.drop[DP_DROP_TX_NO_MBUF], 1);
@@ -86,6 +95,20 @@ static unsigned tx_ring_drain(struct dp_worker *w)
 		DP_STAT_ADD(w->stats.port[msg->port].from_cp, 1);
 		dp_worker_tx(w, msg->port, m);
 	}
+	return n;
+}
+
+/* ESP other workers handed to us (we own its SA's replay window): it is
+ * classified again from the start, as if received here. */
+static unsigned handoff_drain(struct dp_worker *w)
+{
+	struct rte_ring *r = dp.handoff[w->index];
+	if (r == NULL)
+		return 0;
+	struct rte_mbuf *pkts[DP_TX_RING_BURST];
+	unsigned n = rte_ring_sc_dequeue_burst(r, (void **)pkts, RTE_DIM(pkts), NULL);
+	for (unsigned i = 0; i < n; i++)
+		dp_local_input(w, &dp.ports[pkts[i]->port], pkts[i]);
 	return n;
 }
 
@@ -125,6 +148,7 @@ int dp_worker_loop(void *arg)
 			dp_rx_burst(w, port, pkts, n);
 		}
 		work += tx_ring_drain(w);
+		work += handoff_drain(w);
 		dp_worker_flush(w);
 		DP_STAT_ADD(w->stats.loops, 1);
 		rcu_quiescent_state();
