@@ -24,6 +24,8 @@
 #define PMIP_CFG_MAX_PORTS 16
 #define PMIP_CFG_MAX_ADDRS 4
 #define PMIP_CFG_MAX_ROUTES 8
+#define PMIP_CFG_MAX_PEERS 64
+#define PMIP_CFG_MAX_PROPOSALS 8
 #define PMIP_CFG_MAX_LCORES 128
 #define PMIP_CFG_MAX_ERRORS 32
 #define PMIP_CFG_NAME_MAX 32
@@ -97,6 +99,67 @@ struct pmip_config_cp {
 	char admin_socket[108];    /* unix socket pmipctl talks to */
 };
 
+/* One IKE or ESP proposal as written in the ini, e.g.
+ * "aes128gcm16-prfsha256-ecp256" (IKE) or "aes128-sha256" (ESP), with the
+ * IANA numbers of RFC 7296 3.3.2 (0 where a transform type is absent). */
+struct pmip_ike_proposal {
+	uint16_t encr;       /* ENCR_AES_CBC 12, ENCR_AES_GCM_16 20 */
+	uint16_t key_bits;   /* 128 or 256 */
+	uint16_t integ;      /* AUTH_HMAC_SHA2_256_128 12, _384_192 13; 0 for AEAD */
+	uint16_t prf;        /* PRF_HMAC_SHA2_256 5, _384 6, _512 7 (IKE only) */
+	uint16_t dh;         /* 14 MODP-2048, 19 ECP-256, 31 Curve25519 (IKE only) */
+};
+
+/* Parse a comma-separated proposal list. ike: PRF and DH are required
+ * (IKE SA); else they are refused (ESP). Returns NULL or what is wrong. */
+const char *pmip_ike_proposals_parse(const char *list, bool ike, struct pmip_ike_proposal *out,
+				     unsigned max, unsigned *n);
+
+enum pmip_ike_auth { PMIP_IKE_AUTH_PSK = 1, PMIP_IKE_AUTH_CERT = 2 };
+enum pmip_ike_initiate { PMIP_IKE_INITIATE_AUTO = 0, PMIP_IKE_INITIATE_YES, PMIP_IKE_INITIATE_NO };
+enum pmip_esp_mode { PMIP_ESP_MODE_TRANSPORT = 1, PMIP_ESP_MODE_TUNNEL_UDP = 2 };
+
+/* [ike.peer.NAME]: a gateway we run IKEv2 with (seed 4.3: one IKE SA per
+ * MAG-LMA pair, shared by all mobile nodes). */
+struct pmip_config_peer {
+	char name[PMIP_CFG_NAME_MAX];
+	struct in6_addr address;           /* its IKE and ESP address */
+	char id[128];                      /* its IKE identity; "" = its address */
+	enum pmip_ike_auth auth;
+	char psk[256];                     /* text, or 0x-prefixed hex */
+	char cert[PATH_MAX];               /* our certificate (PEM) */
+	char key[PATH_MAX];                /* our private key (PEM) */
+	char ca[PATH_MAX];                 /* CA that must have signed its certificate */
+	enum pmip_ike_initiate initiate;   /* AUTO: yes on a MAG, no on an LMA */
+	enum pmip_esp_mode mode;           /* CHILD_SA mode; NAT forces tunnel-udp */
+	struct pmip_prefix pool;           /* LMA: home addresses for this peer's MNs */
+	bool has_pool;
+	int line;
+};
+
+struct pmip_config_ike {
+	char local_id[128];                /* our identity; "" = our core address */
+	char proposals[256];
+	char esp_proposals[256];
+	struct pmip_ike_proposal ike_props[PMIP_CFG_MAX_PROPOSALS];
+	unsigned n_ike_props;
+	struct pmip_ike_proposal esp_props[PMIP_CFG_MAX_PROPOSALS];
+	unsigned n_esp_props;
+	unsigned retransmit_ms;            /* first retransmission (RFC 7296 2.1) */
+	unsigned retransmit_tries;
+	unsigned half_open_max;            /* refuse new IKE_SA_INIT beyond this */
+	unsigned cookie_threshold;         /* half-open SAs before cookies (2.6) */
+	unsigned sas_per_peer_max;
+	unsigned ike_lifetime_s;           /* rekey the IKE SA at this age */
+	unsigned child_lifetime_s;         /* rekey CHILD_SAs at this age */
+	unsigned nat_keepalive_s;          /* RFC 3948 4 */
+	unsigned dpd_s;                    /* liveness check when idle (2.4) */
+	struct pmip_prefix pool;           /* LMA: default home-address pool */
+	bool has_pool;
+	struct pmip_config_peer peers[PMIP_CFG_MAX_PEERS];
+	unsigned n_peers;
+};
+
 struct pmip_config {
 	char path[PATH_MAX];
 	enum pmip_role role;
@@ -107,6 +170,7 @@ struct pmip_config {
 	struct pmip_config_cp cp;
 	struct pmip_config_port ports[PMIP_CFG_MAX_PORTS];
 	unsigned n_ports;
+	struct pmip_config_ike ike;
 };
 
 /* Step 1 output: the file as entries, in file order. */
@@ -150,5 +214,8 @@ const char *pmip_port_kind_name(enum pmip_port_kind kind);
 
 /* The port with that name, or -1. */
 int pmip_config_port_index(const struct pmip_config *cfg, const char *name);
+/* The IKE peer with that address, or NULL. */
+const struct pmip_config_peer *pmip_config_peer_by_addr(const struct pmip_config *cfg,
+							 const struct in6_addr *addr);
 
 #endif

@@ -235,3 +235,85 @@ Test(config, truncation_and_bit_flips)
 		}
 	}
 }
+
+#define IKE_MAG GOOD_MAG                                         \
+	"[ike]\n"                                   /* 15 */     \
+	"local_id = mag1.example.net\n"             /* 16 */     \
+	"[ike.peer.lma1]\n"                         /* 17 */     \
+	"address = 2001:db8:c::2\n"                 /* 18 */     \
+	"psk = a-long-enough-secret-key\n"          /* 19 */
+
+Test(config, ike_sections)
+{
+	static struct pmip_config cfg;
+	struct pmip_config_errors errs;
+	int rc = load_string(IKE_MAG, &cfg, &errs);
+	dump(&errs);
+	cr_assert_eq(rc, 0);
+	cr_assert_str_eq(cfg.ike.local_id, "mag1.example.net");
+	cr_assert_eq(cfg.ike.n_peers, 1);
+	const struct pmip_config_peer *p = &cfg.ike.peers[0];
+	cr_assert_str_eq(p->name, "lma1");
+	cr_assert_eq(p->auth, PMIP_IKE_AUTH_PSK, "default auth");
+	cr_assert_eq(p->initiate, PMIP_IKE_INITIATE_AUTO);
+	cr_assert_eq(p->mode, PMIP_ESP_MODE_TRANSPORT);
+	struct in6_addr a;
+	inet_pton(AF_INET6, "2001:db8:c::2", &a);
+	cr_assert_eq(pmip_config_peer_by_addr(&cfg, &a), p);
+	/* Default proposals parsed into numbers (RFC 7296 3.3.2). */
+	cr_assert_geq(cfg.ike.n_ike_props, 3);
+	cr_assert_eq(cfg.ike.ike_props[0].encr, 20);
+	cr_assert_eq(cfg.ike.ike_props[0].key_bits, 128);
+	cr_assert_eq(cfg.ike.ike_props[0].integ, 0);
+	cr_assert_eq(cfg.ike.ike_props[0].prf, 5);
+	cr_assert_eq(cfg.ike.ike_props[0].dh, 19);
+	cr_assert_eq(cfg.ike.ike_props[2].encr, 12);
+	cr_assert_eq(cfg.ike.ike_props[2].integ, 12);
+	cr_assert_eq(cfg.ike.ike_props[2].dh, 14);
+	cr_assert_eq(cfg.ike.n_esp_props, 3);
+	cr_assert_eq(cfg.ike.retransmit_ms, 1000);
+}
+
+static const struct bad_case ike_bad[] = {
+	{ "peer without address", GOOD_MAG "[ike.peer.x]\npsk = a-long-enough-secret-key\n",
+	  "t.ini:16: ike.peer.x.address: required key is missing" },
+	{ "psk missing", GOOD_MAG "[ike.peer.x]\naddress = 2001:db8:c::2\n",
+	  "t.ini:16: ike.peer.x.psk: auth = psk needs a pre-shared key" },
+	{ "psk short", IKE_MAG "[ike.peer.y]\naddress = 2001:db8:c::3\npsk = short\n",
+	  "t.ini:22: ike.peer.y.psk: length 5 is outside [16," },
+	{ "psk hex", IKE_MAG "[ike.peer.y]\naddress = 2001:db8:c::3\npsk = 0xnothexnothexnothexnothexnothexnothex\n",
+	  "t.ini:22: ike.peer.y.psk: 0x-prefixed keys need" },
+	{ "cert incomplete", GOOD_MAG "[ike.peer.x]\naddress = 2001:db8:c::2\nauth = cert\ncert = /c.pem\n",
+	  "ike.peer.x.cert: auth = cert needs cert, key and ca" },
+	{ "duplicate address", IKE_MAG "[ike.peer.y]\naddress = 2001:db8:c::2\npsk = another-long-secret-key\n",
+	  "t.ini:21: ike.peer.y.address: same address as [ike.peer.lma1]" },
+	{ "multicast address", GOOD_MAG "[ike.peer.x]\naddress = ff02::1\npsk = a-long-enough-secret-key\n",
+	  "ike.peer.x.address: must be a unicast address" },
+	{ "unknown algorithm", IKE_MAG "[ike]\nproposals = aes128gcm16-prfmd5-ecp256\n",
+	  "t.ini:21: ike.proposals: 'aes128gcm16-prfmd5-ecp256': unknown algorithm" },
+	{ "gcm with integrity", IKE_MAG "[ike]\nesp_proposals = aes128gcm16-sha256\n",
+	  "ike.esp_proposals: 'aes128gcm16-sha256': AES-GCM is combined-mode" },
+	{ "cbc without integrity", IKE_MAG "[ike]\nesp_proposals = aes128\n",
+	  "AES-CBC needs an integrity algorithm" },
+	{ "ike without dh", IKE_MAG "[ike]\nproposals = aes128gcm16-prfsha256\n",
+	  "an IKE proposal needs a PRF and a DH group" },
+	{ "esp with dh", IKE_MAG "[ike]\nesp_proposals = aes128gcm16-ecp256\n",
+	  "ESP proposals take no PRF or DH group" },
+	{ "bad mode", IKE_MAG "mode = tunnel\n", "t.ini:20: ike.peer.lma1.mode: 'tunnel' is not one of" },
+	{ "unknown peer key", IKE_MAG "secret = x\n", "t.ini:20: ike.peer.lma1.secret: unknown key" },
+	{ "bad pool", IKE_MAG "[ike]\npool = 2001:db8::\n", "ike.pool: want PREFIX/LEN" },
+};
+
+Test(config, ike_bad_inputs_name_the_broken_rule)
+{
+	for (size_t i = 0; i < sizeof(ike_bad) / sizeof(ike_bad[0]); i++) {
+		static struct pmip_config cfg;
+		struct pmip_config_errors errs;
+		int rc = load_string(ike_bad[i].text, &cfg, &errs);
+		if (!has_error(&errs, ike_bad[i].want))
+			dump(&errs);
+		cr_expect_eq(rc, -1, "%s: must be rejected", ike_bad[i].what);
+		cr_expect(has_error(&errs, ike_bad[i].want), "%s: want an error containing \"%s\"",
+			  ike_bad[i].what, ike_bad[i].want);
+	}
+}
