@@ -1,0 +1,1464 @@
+/* Unit tests for cp/ike's cryptography (ike_crypto.h).
+ *
+ * Vectors:
+ *  - RFC 4231 (HMAC-SHA2), RFC 5903 8.1 (ECP-256), RFC 7748 6.1 (X25519);
+ *  - tests/data/ike/crypto (README.md there): two strongSwan 5.9.8 runs of
+ *    tests/data/ike/capture.sh (psk: AES-GCM-128/ECP-256; cert: AES-CBC-256,
+ *    HMAC-SHA2-256, MODP-2048, ECDSA certificates) with what both charons
+ *    logged at ike = 4 / chd = 4 (RUN_keys.txt: g^ir, SKEYSEED, SK_*, the
+ *    AUTH octets and values, the CHILD_SA keys), and the pki of the cert
+ *    run. From the captured messages and the logged g^ir alone we derive
+ *    every key and compare with charon's; decrypt every SK payload (equal
+ *    to tshark's decryption, and it parses); re-encrypt with the captured
+ *    IV and padding to the captured bytes; recompute the PSK AUTH both
+ *    ways; verify the RFC 7427 signatures and certificates; and reproduce
+ *    the CHILD_SA keys, the rekeyed ones included;
+ *  - tests/data/ike (README.md there): the codec's 36 encrypted vectors,
+ *    decrypted with the keys that README lists, equal its inner chains.
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/asn1.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "ike_crypto.h"
+#include "ike_msg.h"
+
+#define DATA PMIP_SOURCE_ROOT "/tests/data/ike/"
+#define MAXV 4096
+#define NFRAMES 22
+
+/* ------------------------------------------------------------ helpers -- */
+
+static size_t hx(const char *s, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+	unsigned v;
+
+	while (*s) {
+		if (*s == ' ' || *s == '\n') {
+			s++;
+			continue;
+		}
+		cr_assert(n < cap, "hex too long");
+		cr_assert_eq(sscanf(s, "%2x", &v), 1, "bad hex at %.8s", s);
+		out[n++] = (uint8_t)v;
+		s += 2;
+	}
+	return n;
+}
+
+static const char *tohex(const uint8_t *p, size_t n)
+{
+	static char buf[4][2 * MAXV + 1];
+	static int k;
+	char *s = buf[k++ & 3];
+	size_t i;
+
+	for (i = 0; i < n && i < MAXV; i++)
+		sprintf(s + 2 * i, "%02x", p[i]);
+	s[2 * i] = 0;
+	return s;
+}
+
+#define assert_bytes(got, glen, want, wlen, ...)                                       \
+	do {                                                                           \
+		cr_assert_eq((size_t)(glen), (size_t)(wlen), __VA_ARGS__);             \
+		cr_assert(memcmp(got, want, wlen) == 0, "%s\n  got  %s\n  want %s",   \
+			  #got, tohex(got, glen), tohex(want, wlen));                  \
+	} while (0)
+
+static size_t load_file(const char *path, uint8_t *buf, size_t cap)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	cr_assert_not_null(f, "%s", path);
+	n = fread(buf, 1, cap, f);
+	fclose(f);
+	return n;
+}
+
+#define OK(expr)                                                                       \
+	do {                                                                           \
+		enum ike_crypto_err rc_ = (expr);                                      \
+		cr_assert_eq(rc_, IKE_CRYPTO_OK, "%s: %s", #expr, ike_crypto_err_name(rc_)); \
+	} while (0)
+#define FAILS(expr, code)                                                              \
+	do {                                                                           \
+		enum ike_crypto_err rc_ = (expr);                                      \
+		cr_assert_eq(rc_, code, "%s: %s, want %s", #expr, ike_crypto_err_name(rc_), \
+			     ike_crypto_err_name(code));                                \
+	} while (0)
+
+/* ------------------------------------------------------- RFC vectors -- */
+
+struct hmac_vec {
+	const char *key, *data;     /* hex */
+	const char *s256, *s384, *s512;
+};
+
+/* RFC 4231 test cases 1, 2, 3, 4, 6, 7. */
+static const struct hmac_vec rfc4231[] = {
+	{ "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "4869205468657265",
+	  "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+	  "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec682aa034c7cebc59cfaea9ea9076ede7f4af152e8b2fa9cb6",
+	  "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cdedaa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854" },
+	{ "4a656665", "7768617420646f2079612077616e7420666f72206e6f7468696e673f",
+	  "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+	  "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e8e2240ca5e69e2c78b3239ecfab21649",
+	  "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737" },
+	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	  "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd",
+	  "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe",
+	  "88062608d3e6ad8a0aa2ace014c8a86f0aa635d947ac9febe83ef4e55966144b2a5ab39dc13814b94e3ab6e101a34f27",
+	  "fa73b0089d56a284efb0f0756c890be9b1b5dbdd8ee81a3655f83e33b2279d39bf3e848279a722c806b485a47e67c807b946a337bee8942674278859e13292fb" },
+	{ "0102030405060708090a0b0c0d0e0f10111213141516171819",
+	  "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd",
+	  "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b",
+	  "3e8a69b7783c25851933ab6290af6ca77a9981480850009cc5577c6e1f573b4e6801dd23c4a7d679ccf8a386c674cffb",
+	  "b0ba465637458c6990e5a8c5f61d4af7e576d97ff94b872de76f8050361ee3dba91ca5c11aa25eb4d679275cc5788063a5f19741120c4f2de2adebeb10a298dd" },
+	{ NULL, "54657374205573696e67204c6172676572205468616e20426c6f636b2d53697a65204b6579202d2048617368204b6579204669727374",
+	  "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+	  "4ece084485813e9088d2c63a041bc5b44f9ef1012a2b588f3cd11f05033ac4c60c2ef6ab4030fe8296248df163f44952",
+	  "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f3526b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598" },
+	{ NULL, "5468697320697320612074657374207573696e672061206c6172676572207468616e20626c6f636b2d73697a65206b657920616e642061206c6172676572207468616e20626c6f636b2d73697a6520646174612e20546865206b6579206e6565647320746f20626520686173686564206265666f7265206265696e6720757365642062792074686520484d414320616c676f726974686d2e",
+	  "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
+	  "6617178e941f020d351e2f254e8fd32c602420feb0b8fb9adccebb82461e99c5a678cc31e799176d3860e6110c46523e",
+	  "e37b6a775dc87dbaa4dfa9f96e5e3ffddebd71f8867289865df5a32d20cdc944b6022cac3c4982b10d5eeb55c3e4de15134676fb6de0446065c97440fa8c6a58" },
+};
+
+Test(ike_prf, rfc4231_hmac_sha2)
+{
+	static const uint16_t prfs[] = { IKE_PRF_HMAC_SHA2_256, IKE_PRF_HMAC_SHA2_384,
+					 IKE_PRF_HMAC_SHA2_512 };
+	uint8_t key[256], data[256], want[64], out[64];
+	size_t kl, dl, wl, i, j;
+
+	for (i = 0; i < sizeof(rfc4231) / sizeof(rfc4231[0]); i++) {
+		const struct hmac_vec *v = &rfc4231[i];
+		const char *w[3] = { v->s256, v->s384, v->s512 };
+
+		if (v->key) {
+			kl = hx(v->key, key, sizeof(key));
+		} else {                /* cases 6, 7: 131 bytes of 0xaa */
+			kl = 131;
+			memset(key, 0xaa, kl);
+		}
+		dl = hx(v->data, data, sizeof(data));
+		for (j = 0; j < 3; j++) {
+			/* The data in two spans: the gather list is one string. */
+			struct ike_span d[2] = { { data, dl / 2 }, { data + dl / 2, dl - dl / 2 } };
+
+			wl = hx(w[j], want, sizeof(want));
+			cr_assert_eq(ike_prf_len(prfs[j]), wl);
+			OK(ike_prf(prfs[j], key, kl, d, 2, out));
+			assert_bytes(out, wl, want, wl, "case %zu prf %u", i, prfs[j]);
+		}
+	}
+	cr_assert_eq(ike_prf_len(2), 0);  /* HMAC-SHA1: not ours */
+	FAILS(ike_prf(2, key, 1, NULL, 0, out), IKE_CRYPTO_UNSUPPORTED);
+}
+
+Test(ike_prf, prf_plus_definition_and_limit)
+{
+	static uint8_t big[255 * 64 + 64];
+	uint8_t key[20], seed[40], t[64], in[64 + 40 + 1];
+	struct ike_span s = { seed, sizeof(seed) }, one;
+	size_t i;
+
+	memset(key, 0x11, sizeof(key));
+	for (i = 0; i < sizeof(seed); i++)
+		seed[i] = (uint8_t)i;
+	/* T1 = prf(K, S | 0x01), T2 = prf(K, T1 | S | 0x02), ... (RFC 7296 2.13) */
+	OK(ike_prf_plus(IKE_PRF_HMAC_SHA2_256, key, sizeof(key), &s, 1, big, 255 * 32));
+	memcpy(in, seed, sizeof(seed));
+	in[sizeof(seed)] = 1;
+	one = (struct ike_span){ in, sizeof(seed) + 1 };
+	OK(ike_prf(IKE_PRF_HMAC_SHA2_256, key, sizeof(key), &one, 1, t));
+	assert_bytes(big, 32, t, 32, "T1");
+	for (i = 2; i <= 255; i++) {
+		memcpy(in, big + (i - 2) * 32, 32);
+		memcpy(in + 32, seed, sizeof(seed));
+		in[32 + sizeof(seed)] = (uint8_t)i;
+		one = (struct ike_span){ in, 32 + sizeof(seed) + 1 };
+		OK(ike_prf(IKE_PRF_HMAC_SHA2_256, key, sizeof(key), &one, 1, t));
+		assert_bytes(big + (i - 1) * 32, 32, t, 32, "T%zu", i);
+	}
+	/* A partial last block is the prefix of the full one. */
+	OK(ike_prf_plus(IKE_PRF_HMAC_SHA2_512, key, sizeof(key), &s, 1, big, 255 * 64));
+	OK(ike_prf_plus(IKE_PRF_HMAC_SHA2_512, key, sizeof(key), &s, 1, t, 50));
+	assert_bytes(t, 50, big, 50, "prefix");
+	/* 255 outputs at most: the counter is one octet. */
+	FAILS(ike_prf_plus(IKE_PRF_HMAC_SHA2_256, key, sizeof(key), &s, 1, big, 255 * 32 + 1),
+	      IKE_CRYPTO_PRF_PLUS_LIMIT);
+	FAILS(ike_prf_plus(IKE_PRF_HMAC_SHA2_512, key, sizeof(key), &s, 1, big, 255 * 64 + 1),
+	      IKE_CRYPTO_PRF_PLUS_LIMIT);
+}
+
+/* RFC 5903 8.1 (group 19) */
+static const char *const p256_i = "C88F01F5 10D9AC3F 70A292DA A2316DE5 44E9AAB8 AFE84049 C62A9C57 862D1433";
+static const char *const p256_gi = "DAD0B653 94221CF9 B051E1FE CA5787D0 98DFE637 FC90B9EF 945D0C37 72581180"
+				   "5271A046 1CDB8252 D61F1C45 6FA3E59A B1F45B33 ACCF5F58 389E0577 B8990BB3";
+static const char *const p256_r = "C6EF9C5D 78AE012A 011164AC B397CE20 88685D8F 06BF9BE0 B283AB46 476BEE53";
+static const char *const p256_gr = "D12DFB52 89C8D4F8 1208B702 70398C34 2296970A 0BCCB74C 736FC755 4494BF63"
+				   "56FBF3CA 366CC23E 8157854C 13C58D6A AC23F046 ADA30F83 53E74F33 039872AB";
+static const char *const p256_gir = "D6840F6B 42F6EDAF D13116E0 E1256520 2FEF8E9E CE7DCE03 812464D0 4B9442DE";
+/* RFC 7748 6.1 (group 31) */
+static const char *const x25519_a = "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a";
+static const char *const x25519_ga = "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a";
+static const char *const x25519_b = "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb";
+static const char *const x25519_gb = "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f";
+static const char *const x25519_k = "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742";
+/* RFC 3526 3: the 2048-bit MODP prime. */
+static const char *const modp2048_p =
+	"FFFFFFFF FFFFFFFF C90FDAA2 2168C234 C4C6628B 80DC1CD1 29024E08 8A67CC74 020BBEA6 3B139B22"
+	"514A0879 8E3404DD EF9519B3 CD3A431B 302B0A6D F25F1437 4FE1356D 6D51C245 E485B576 625E7EC6"
+	"F44C42E9 A637ED6B 0BFF5CB6 F406B7ED EE386BFB 5A899FA5 AE9F2411 7C4B1FE6 49286651 ECE45B3D"
+	"C2007CB8 A163BF05 98DA4836 1C55D39A 69163FA8 FD24CF5F 83655D23 DCA3AD96 1C62F356 208552BB"
+	"9ED52907 7096966D 670C354E 4ABC9804 F1746C08 CA18217C 32905E46 2E36CE3B E39E772C 180E8603"
+	"9B2783A2 EC07A28F B5C55DF0 6F4C52C9 DE2BCBF6 95581718 3995497C EA956AE5 15D22618 98FA0510"
+	"15728E5A 8AACAA68 FFFFFFFF FFFFFFFF";
+
+static void dh_kat(uint16_t group, const char *priv_a, const char *pub_a, const char *priv_b,
+		   const char *pub_b, const char *shared)
+{
+	uint8_t pa[64], pb[64], ga[64], gb[64], k[64], out[IKE_DH_MAX];
+	size_t la = hx(priv_a, pa, sizeof(pa)), lb = hx(priv_b, pb, sizeof(pb));
+	size_t lga = hx(pub_a, ga, sizeof(ga)), lgb = hx(pub_b, gb, sizeof(gb));
+	size_t lk = hx(shared, k, sizeof(k)), n, outn;
+	struct ike_dh *a, *b;
+	const uint8_t *pub;
+
+	OK(ike_dh_new_private(group, pa, la, &a));
+	OK(ike_dh_new_private(group, pb, lb, &b));
+	cr_assert_eq(ike_dh_group(a), group);
+	pub = ike_dh_public(a, &n);
+	assert_bytes(pub, n, ga, lga, "g^i");
+	pub = ike_dh_public(b, &n);
+	assert_bytes(pub, n, gb, lgb, "g^r");
+	OK(ike_dh_compute(a, gb, lgb, out, sizeof(out), &outn));
+	assert_bytes(out, outn, k, lk, "g^ir from i");
+	OK(ike_dh_compute(b, ga, lga, out, sizeof(out), &outn));
+	assert_bytes(out, outn, k, lk, "g^ir from r");
+	cr_assert_eq(outn, ike_dh_secret_len(group));
+	ike_dh_free(a);
+	ike_dh_free(b);
+}
+
+Test(ike_dh, rfc5903_ecp256)
+{
+	dh_kat(IKE_DH_ECP256, p256_i, p256_gi, p256_r, p256_gr, p256_gir);
+}
+
+Test(ike_dh, rfc7748_x25519)
+{
+	dh_kat(IKE_DH_CURVE25519, x25519_a, x25519_ga, x25519_b, x25519_gb, x25519_k);
+}
+
+/* Two fresh keys agree, for every group; lengths as RFC 7296 3.4 wants. */
+Test(ike_dh, fresh_keys_agree)
+{
+	static const uint16_t g[] = { IKE_DH_MODP2048, IKE_DH_ECP256, IKE_DH_CURVE25519 };
+	static const size_t pl[] = { 256, 64, 32 }, sl[] = { 256, 32, 32 };
+	uint8_t s1[IKE_DH_MAX], s2[IKE_DH_MAX];
+	size_t i, n1, n2, la, lb;
+	const uint8_t *pa, *pb;
+	struct ike_dh *a, *b;
+
+	for (i = 0; i < 3; i++) {
+		cr_assert_eq(ike_dh_public_len(g[i]), pl[i]);
+		cr_assert_eq(ike_dh_secret_len(g[i]), sl[i]);
+		OK(ike_dh_new(g[i], &a));
+		OK(ike_dh_new(g[i], &b));
+		pa = ike_dh_public(a, &la);
+		pb = ike_dh_public(b, &lb);
+		cr_assert_eq(la, pl[i]);
+		cr_assert(memcmp(pa, pb, la) != 0);
+		OK(ike_dh_check_peer(g[i], pa, la));
+		OK(ike_dh_compute(a, pb, lb, s1, sizeof(s1), &n1));
+		OK(ike_dh_compute(b, pa, la, s2, sizeof(s2), &n2));
+		assert_bytes(s1, n1, s2, n2, "group %u", g[i]);
+		cr_assert_eq(n1, sl[i]);
+		FAILS(ike_dh_compute(a, pb, lb, s1, sl[i] - 1, &n1), IKE_CRYPTO_SPACE);
+		ike_dh_free(a);
+		ike_dh_free(b);
+	}
+	FAILS(ike_dh_new(20, &a), IKE_CRYPTO_UNSUPPORTED);
+	cr_assert_null(a);
+	cr_assert_eq(ike_dh_public_len(2), 0);
+}
+
+/* MODP known answer: x = 1 gives y = g = 2, and g^xy = the peer's y. */
+Test(ike_dh, modp2048_known_answer)
+{
+	static const uint8_t one = 1;
+	uint8_t two[256] = { 0 }, peer[256], out[256];
+	struct ike_dh *dh, *other;
+	const uint8_t *pub;
+	size_t n;
+
+	two[255] = 2;
+	OK(ike_dh_new_private(IKE_DH_MODP2048, &one, 1, &dh));
+	pub = ike_dh_public(dh, &n);
+	assert_bytes(pub, n, two, sizeof(two), "g^1");
+	OK(ike_dh_new(IKE_DH_MODP2048, &other));
+	pub = ike_dh_public(other, &n);
+	memcpy(peer, pub, n);
+	OK(ike_dh_compute(dh, peer, n, out, sizeof(out), &n));
+	assert_bytes(out, n, peer, sizeof(peer), "y^1");
+	/* Left-padded to 256 bytes: y = 4 = g^2 (in the subgroup), so
+	 * g^xy = 4, 255 zero bytes then 4. */
+	memset(peer, 0, sizeof(peer));
+	peer[255] = 4;
+	OK(ike_dh_compute(dh, peer, sizeof(peer), out, sizeof(out), &n));
+	assert_bytes(out, n, peer, sizeof(peer), "4^1");
+	ike_dh_free(dh);
+	ike_dh_free(other);
+}
+
+Test(ike_dh, invalid_peer_values)
+{
+	uint8_t p[256], v[256], x[64], out[IKE_DH_MAX] = { 0 };
+	struct ike_dh *modp, *ecp, *xdh;
+	const uint8_t *pub;
+	size_t n, i;
+
+	cr_assert_eq(hx(modp2048_p, p, sizeof(p)), 256);
+	OK(ike_dh_new(IKE_DH_MODP2048, &modp));
+	OK(ike_dh_new(IKE_DH_ECP256, &ecp));
+	OK(ike_dh_new(IKE_DH_CURVE25519, &xdh));
+
+	/* Length exact (RFC 7296 3.4). */
+	pub = ike_dh_public(modp, &n);
+	FAILS(ike_dh_compute(modp, pub, 255, out, sizeof(out), &n), IKE_CRYPTO_DH_LENGTH);
+	memcpy(v, pub, 256);
+	FAILS(ike_dh_check_peer(IKE_DH_MODP2048, v, 257 - 2), IKE_CRYPTO_DH_LENGTH);
+	hx(p256_gi, x, sizeof(x));
+	FAILS(ike_dh_compute(ecp, x, 63, out, sizeof(out), &n), IKE_CRYPTO_DH_LENGTH);
+	FAILS(ike_dh_compute(ecp, x, 65, out, sizeof(out), &n), IKE_CRYPTO_DH_LENGTH);
+	FAILS(ike_dh_compute(xdh, x, 31, out, sizeof(out), &n), IKE_CRYPTO_DH_LENGTH);
+	FAILS(ike_dh_compute(xdh, x, 33, out, sizeof(out), &n), IKE_CRYPTO_DH_LENGTH);
+	FAILS(ike_dh_check_peer(IKE_DH_ECP256, NULL, 64), IKE_CRYPTO_DH_LENGTH);
+
+	/* MODP: 0, 1, p-1, p, p+1.. outside 2..p-2 (RFC 6989 2.1). */
+	memset(v, 0, sizeof(v));
+	FAILS(ike_dh_compute(modp, v, 256, out, sizeof(out), &n), IKE_CRYPTO_DH_RANGE);
+	v[255] = 1;
+	FAILS(ike_dh_compute(modp, v, 256, out, sizeof(out), &n), IKE_CRYPTO_DH_RANGE);
+	memcpy(v, p, 256);
+	v[255] -= 1;                               /* p - 1 */
+	FAILS(ike_dh_compute(modp, v, 256, out, sizeof(out), &n), IKE_CRYPTO_DH_RANGE);
+	FAILS(ike_dh_compute(modp, p, 256, out, sizeof(out), &n), IKE_CRYPTO_DH_RANGE);
+	memset(v, 0xff, sizeof(v));
+	FAILS(ike_dh_check_peer(IKE_DH_MODP2048, v, 256), IKE_CRYPTO_DH_RANGE);
+	/* 2 and p - 2 are in range; 2 = g is in the subgroup, p - 2 = -2 is
+	 * not (2 is a square mod p, -1 is not: p = 7 mod 8). */
+	memset(v, 0, sizeof(v));
+	v[255] = 2;
+	OK(ike_dh_check_peer(IKE_DH_MODP2048, v, 256));
+	memcpy(v, p, 256);
+	v[255] -= 2;
+	FAILS(ike_dh_check_peer(IKE_DH_MODP2048, v, 256), IKE_CRYPTO_DH_SUBGROUP);
+
+	/* ECP: off the curve (RFC 6989 2.3). */
+	hx(p256_gi, x, sizeof(x));
+	OK(ike_dh_check_peer(IKE_DH_ECP256, x, 64));
+	x[63] ^= 1;
+	FAILS(ike_dh_compute(ecp, x, 64, out, sizeof(out), &n), IKE_CRYPTO_DH_POINT);
+	memset(x, 0, sizeof(x));                   /* (0, 0) */
+	FAILS(ike_dh_check_peer(IKE_DH_ECP256, x, 64), IKE_CRYPTO_DH_POINT);
+	memset(x, 0xff, sizeof(x));                /* coordinates >= p */
+	FAILS(ike_dh_check_peer(IKE_DH_ECP256, x, 64), IKE_CRYPTO_DH_POINT);
+
+	/* X25519: small-order points give an all-zero secret (RFC 8031 2.3,
+	 * RFC 7748 6.1): 0, 1, and the order-8 point below. */
+	memset(x, 0, 32);
+	OK(ike_dh_check_peer(IKE_DH_CURVE25519, x, 32));
+	FAILS(ike_dh_compute(xdh, x, 32, out, sizeof(out), &n), IKE_CRYPTO_DH_ZERO);
+	x[0] = 1;
+	FAILS(ike_dh_compute(xdh, x, 32, out, sizeof(out), &n), IKE_CRYPTO_DH_ZERO);
+	hx("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800", x, 32);
+	FAILS(ike_dh_compute(xdh, x, 32, out, sizeof(out), &n), IKE_CRYPTO_DH_ZERO);
+	cr_assert_eq(n, 0);
+	for (i = 0; i < 32; i++)
+		cr_assert_eq(out[i], 0, "secret left behind");
+	/* After all these refusals the keys still work. */
+	pub = ike_dh_public(xdh, &n);
+	memcpy(x, pub, 32);
+	OK(ike_dh_compute(xdh, x, 32, out, sizeof(out), &n));
+	ike_dh_free(modp);
+	ike_dh_free(ecp);
+	ike_dh_free(xdh);
+}
+
+/* ---------------------------------------------------- captured runs -- */
+
+/* What capture.sh did in each run, by frame number (1..22). */
+struct run_desc {
+	const char *name;
+	const char *const *frames;          /* file names, frame n at [n - 1] */
+	unsigned init_req, init_resp;       /* the IKE_SA_INIT that made SA 1 */
+	unsigned auth_req, auth_resp;
+	unsigned child_req, child_resp;     /* CHILD_SA rekey (PFS) */
+	unsigned rekey_req, rekey_resp;     /* IKE SA rekey */
+};
+
+static const char *const psk_frames[NFRAMES] = {
+	"psk_01_init_req", "psk_02_init_resp", "psk_03_init_req", "psk_04_init_resp",
+	"psk_05_init_req", "psk_06_init_resp", "psk_07_auth_req", "psk_08_auth_resp",
+	"psk_09_info_req", "psk_10_info_resp", "psk_11_child_req", "psk_12_child_resp",
+	"psk_13_info_req", "psk_14_info_resp", "psk_15_child_req", "psk_16_child_resp",
+	"psk_17_info_req", "psk_18_info_resp", "psk_19_info_req", "psk_20_info_resp",
+	"psk_21_info_req", "psk_22_info_resp",
+};
+static const char *const cert_frames[NFRAMES] = {
+	"cert_01_init_req", "cert_02_init_resp", "cert_03_init_req", "cert_04_init_resp",
+	"cert_05_auth_req", "cert_06_auth_resp", "cert_07_info_req", "cert_08_info_resp",
+	"cert_09_child_req", "cert_10_child_resp", "cert_11_info_req", "cert_12_info_resp",
+	"cert_13_info_req", "cert_14_info_resp", "cert_15_child_req", "cert_16_child_resp",
+	"cert_17_info_req", "cert_18_info_resp", "cert_19_info_req", "cert_20_info_resp",
+	"cert_21_info_req", "cert_22_info_resp",
+};
+
+/* psk: frames 1-2 are halfopen.py's, 3-4 the COOKIE round trip. cert:
+ * 1-2 the INVALID_KE_PAYLOAD round trip. */
+static const struct run_desc psk_desc = { "psk", psk_frames, 5, 6, 7, 8, 11, 12, 15, 16 };
+static const struct run_desc cert_desc = { "cert", cert_frames, 3, 4, 5, 6, 9, 10, 15, 16 };
+
+static void frame_name(const struct run_desc *d, unsigned n, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s", d->frames[n - 1]);
+}
+
+struct run {
+	const struct run_desc *d;
+	char *keys;                          /* RUN_keys.txt */
+	uint8_t msg[NFRAMES + 1][MAXV];
+	size_t len[NFRAMES + 1];
+	struct ike_msg m[NFRAMES + 1];
+	/* decrypted, for messages with SK: */
+	bool enc[NFRAMES + 1];
+	unsigned sa[NFRAMES + 1];            /* 0 or 1: the IKE SA */
+	uint8_t plain[NFRAMES + 1][MAXV];    /* plaintext, padding included */
+	size_t inner_len[NFRAMES + 1];
+	struct ike_payloads in[NFRAMES + 1];
+	/* derived: */
+	struct ike_suite suite[2];
+	struct ike_keys k[2];
+	uint64_t ispi[2], rspi[2];
+	uint8_t skeyseed[2][IKE_PRF_MAX];
+};
+
+static struct run R;
+
+/* The value of label in the run's key file (what charon logged). */
+static size_t logged(const struct run *r, const char *label, uint8_t *out, size_t cap)
+{
+	char pat[64];
+	const char *p;
+	char *hex, *end;
+	size_t n;
+
+	snprintf(pat, sizeof(pat), "\n%s ", label);
+	p = strstr(r->keys, pat);
+	cr_assert_not_null(p, "%s not in %s_keys.txt", label, r->d->name);
+	p += strlen(pat);
+	end = strchr(p, '\n');
+	hex = strndup(p, end ? (size_t)(end - p) : strlen(p));
+	n = hx(hex, out, cap);
+	free(hex);
+	return n;
+}
+
+static void expect_logged(const struct run *r, const char *label, const uint8_t *got, size_t len)
+{
+	uint8_t want[MAXV];
+	size_t n = logged(r, label, want, sizeof(want));
+
+	assert_bytes(got, len, want, n, "%s %s length", r->d->name, label);
+}
+
+static const struct ike_payloads *inner(const struct run *r, unsigned n)
+{
+	cr_assert(r->enc[n], "frame %u not decrypted", n);
+	return &r->in[n];
+}
+
+/* The SA that protects frame n, by its initiator SPI. */
+static unsigned sa_of(const struct run *r, unsigned n, unsigned have)
+{
+	unsigned s;
+
+	for (s = 0; s < have; s++)
+		if (r->m[n].hdr.ispi == r->ispi[s] && r->m[n].hdr.rspi == r->rspi[s])
+			return s;
+	cr_assert_fail("frame %u: no IKE SA with SPIs %016llx %016llx", n,
+		       (unsigned long long)r->m[n].hdr.ispi, (unsigned long long)r->m[n].hdr.rspi);
+	return 0;
+}
+
+static void decrypt_frame(struct run *r, unsigned n, unsigned have)
+{
+	const struct ike_msg *m = &r->m[n];
+	struct ike_sk_key key;
+	struct ike_err err;
+	enum ike_rule rule;
+
+	r->sa[n] = sa_of(r, n, have);
+	key = ike_keys_sk(&r->k[r->sa[n]], m->hdr.flags & IKE_FLAG_I);
+	cr_assert_eq(m->pl.sk.body_off + m->pl.sk.body_len, r->len[n]);
+	OK(ike_sk_decrypt(&key, r->msg[n], r->len[n], m->pl.sk.body_off, r->plain[n],
+			  sizeof(r->plain[n]), &r->inner_len[n]));
+	rule = ike_inner_parse(r->plain[n], r->inner_len[n], m->pl.sk.first, &r->in[n], &err);
+	cr_assert_eq(rule, IKE_ERR_OK, "%s frame %u inner: %s", r->d->name, n, ike_rule_name(rule));
+	r->enc[n] = true;
+}
+
+/* Load a run: every frame parsed; SA 1 derived from the IKE_SA_INIT and
+ * the logged g^ir; every SK payload decrypted in order, SA 2 derived
+ * from the IKE SA rekey when it has been decrypted. */
+static void run_load(struct run *r, const struct run_desc *d)
+{
+	char name[64], path[256];
+	uint8_t g_ir[IKE_DH_MAX];
+	const struct ike_payloads *rq, *rs;
+	struct ike_err err;
+	enum ike_rule rule;
+	size_t gl;
+	unsigned n, have = 1;
+	FILE *f;
+	long fl;
+
+	memset(r, 0, sizeof(*r));
+	r->d = d;
+	snprintf(path, sizeof(path), DATA "crypto/%s_keys.txt", d->name);
+	f = fopen(path, "rb");
+	cr_assert_not_null(f, "%s", path);
+	fseek(f, 0, SEEK_END);
+	fl = ftell(f);
+	rewind(f);
+	r->keys = calloc(1, (size_t)fl + 2);
+	r->keys[0] = '\n';              /* so every label follows a newline */
+	cr_assert_eq(fread(r->keys + 1, 1, (size_t)fl, f), (size_t)fl);
+	fclose(f);
+
+	for (n = 1; n <= NFRAMES; n++) {
+		frame_name(d, n, name, sizeof(name));
+		snprintf(path, sizeof(path), DATA "crypto/%s.bin", name);
+		r->len[n] = load_file(path, r->msg[n], MAXV);
+		rule = ike_msg_parse(r->msg[n], r->len[n], &r->m[n], &err);
+		cr_assert_eq(rule, IKE_ERR_OK, "%s: %s", name, ike_rule_name(rule));
+	}
+	rq = &r->m[d->init_req].pl;
+	rs = &r->m[d->init_resp].pl;
+	OK(ike_suite_from_proposal(&rs->sa, 0, &r->suite[0]));
+	r->ispi[0] = r->m[d->init_resp].hdr.ispi;
+	r->rspi[0] = r->m[d->init_resp].hdr.rspi;
+	gl = logged(r, "ike1.g_ir", g_ir, sizeof(g_ir));
+	cr_assert_eq(gl, ike_dh_secret_len(r->suite[0].dh));
+	OK(ike_skeyseed(r->suite[0].prf, &rq->nonce, &rs->nonce, g_ir, gl, r->skeyseed[0]));
+	OK(ike_keys_sa_init(&r->suite[0], g_ir, gl, &rq->nonce, &rs->nonce, r->ispi[0],
+			    r->rspi[0], &r->k[0]));
+
+	for (n = 1; n <= NFRAMES; n++) {
+		if (r->m[n].pl.n_sk == 0)
+			continue;
+		decrypt_frame(r, n, have);
+		if (n != d->rekey_resp)
+			continue;
+		/* RFC 7296 2.18: the rekey's request and response carry the new
+		 * SA's SPIs in their proposals, its nonces and its KE. */
+		rq = inner(r, d->rekey_req);
+		rs = inner(r, d->rekey_resp);
+		cr_assert_eq(rs->sa.prop[0].protocol, IKE_PROTO_IKE);
+		OK(ike_suite_from_proposal(&rs->sa, 0, &r->suite[1]));
+		r->ispi[1] = rq->sa.prop[0].spi;
+		r->rspi[1] = rs->sa.prop[0].spi;
+		gl = logged(r, "ike2.g_ir", g_ir, sizeof(g_ir));
+		OK(ike_skeyseed_rekey(&r->k[0], g_ir, gl, &rq->nonce, &rs->nonce, r->skeyseed[1]));
+		OK(ike_keys_rekey(&r->k[0], &r->suite[1], g_ir, gl, &rq->nonce, &rs->nonce,
+				  r->ispi[1], r->rspi[1], &r->k[1]));
+		have = 2;
+	}
+	cr_assert_eq(have, 2, "no IKE SA rekey found");
+}
+
+static void run_free(struct run *r)
+{
+	ike_keys_wipe(&r->k[0]);
+	ike_keys_wipe(&r->k[1]);
+	free(r->keys);
+	r->keys = NULL;
+}
+
+static void check_ike_keys(const struct run *r)
+{
+	char label[32];
+	unsigned s;
+
+	for (s = 0; s < 2; s++) {
+		const struct ike_keys *k = &r->k[s];
+
+#define KEY(field, len)                                                                \
+	do {                                                                           \
+		snprintf(label, sizeof(label), "ike%u.%s", s + 1, #field);             \
+		expect_logged(r, label, k->field, len);                                \
+	} while (0)
+		snprintf(label, sizeof(label), "ike%u.skeyseed", s + 1);
+		/* SKEYSEED has the length of the PRF that made it: SA 1's
+		 * for both (RFC 7296 2.18: the old SA's PRF). */
+		expect_logged(r, label, r->skeyseed[s], r->k[0].prf_len);
+		KEY(sk_d, k->prf_len);
+		if (k->integ_len) {
+			KEY(sk_ai, k->integ_len);
+			KEY(sk_ar, k->integ_len);
+		}
+		KEY(sk_ei, k->encr_len);
+		KEY(sk_er, k->encr_len);
+		KEY(sk_pi, k->prf_len);
+		KEY(sk_pr, k->prf_len);
+#undef KEY
+	}
+}
+
+Test(ike_capture, psk_ike_keys_equal_charons)
+{
+	run_load(&R, &psk_desc);
+	/* aes128gcm16-prfsha256-ecp256: 20-byte SK_e (key + salt), no SK_a */
+	cr_assert_eq(R.suite[0].encr, IKE_ENCR_AES_GCM_16);
+	cr_assert_eq(R.suite[0].dh, IKE_DH_ECP256);
+	cr_assert_eq(R.k[0].encr_len, 20);
+	cr_assert_eq(R.k[0].integ_len, 0);
+	check_ike_keys(&R);
+	run_free(&R);
+}
+
+Test(ike_capture, cert_ike_keys_equal_charons)
+{
+	run_load(&R, &cert_desc);
+	/* aes256-sha256-modp2048 */
+	cr_assert_eq(R.suite[0].encr, IKE_ENCR_AES_CBC);
+	cr_assert_eq(R.suite[0].encr_bits, 256);
+	cr_assert_eq(R.suite[0].integ, IKE_INTEG_HMAC_SHA2_256_128);
+	cr_assert_eq(R.suite[0].dh, IKE_DH_MODP2048);
+	cr_assert_eq(R.k[0].integ_len, 32);
+	check_ike_keys(&R);
+	run_free(&R);
+}
+
+/* Every SK payload: decrypted (run_load), equal to tshark's decryption
+ * with charon's keys (extract.py), parsed; and sealed again with the
+ * captured IV and padding, byte-identical to the capture. */
+static void check_decrypt_reencrypt(const struct run_desc *d)
+{
+	static uint8_t buf[MAXV], want[MAXV];
+	char name[64], path[256];
+	unsigned n, count = 0;
+	size_t wl, iv_len;
+	struct ike_sk_key key;
+
+	run_load(&R, d);
+	for (n = 1; n <= NFRAMES; n++) {
+		if (!R.enc[n])
+			continue;
+		count++;
+		frame_name(d, n, name, sizeof(name));
+		snprintf(path, sizeof(path), DATA "crypto/%s_inner.bin", name);
+		wl = load_file(path, want, sizeof(want));
+		assert_bytes(R.plain[n], R.inner_len[n], want, wl, "%s inner", name);
+
+		key = ike_keys_sk(&R.k[R.sa[n]], R.m[n].hdr.flags & IKE_FLAG_I);
+		iv_len = ike_sk_iv_len(&key);
+		memcpy(buf, R.msg[n], R.len[n]);
+		memset(buf + R.m[n].pl.sk.body_off + iv_len, 0xee,
+		       R.len[n] - R.m[n].pl.sk.body_off - iv_len);
+		OK(ike_sk_encrypt_iv(&key, buf, R.len[n], R.m[n].pl.sk.body_off,
+				     R.msg[n] + R.m[n].pl.sk.body_off, R.plain[n] + R.inner_len[n],
+				     R.plain[n], R.inner_len[n]));
+		assert_bytes(buf, R.len[n], R.msg[n], R.len[n], "%s re-encrypted", name);
+		/* The least padding is what charon sent. */
+		cr_assert_eq(ike_sk_body_len(&key, R.inner_len[n]), R.m[n].pl.sk.body_len, "%s", name);
+	}
+	/* Every frame from IKE_AUTH on. */
+	cr_assert_eq(count, NFRAMES + 1 - d->auth_req);
+	run_free(&R);
+}
+
+Test(ike_capture, psk_decrypt_and_reencrypt_gcm)
+{
+	check_decrypt_reencrypt(&psk_desc);
+}
+
+Test(ike_capture, cert_decrypt_and_reencrypt_cbc)
+{
+	check_decrypt_reencrypt(&cert_desc);
+}
+
+/* The AUTH octets of both peers equal charon's (ike1.auth_i/r.octets). */
+static void auth_octets(const struct run *r, bool of_i, uint8_t *out, size_t *len)
+{
+	const struct run_desc *d = r->d;
+	const struct ike_payloads *a = inner(r, of_i ? d->auth_req : d->auth_resp);
+	const struct ike_id *id = of_i ? &a->idi : &a->idr;
+	unsigned real = of_i ? d->init_req : d->init_resp;
+	unsigned other = of_i ? d->init_resp : d->init_req;
+	char label[32];
+
+	cr_assert_eq(of_i ? a->n_idi : a->n_idr, 1);
+	OK(ike_auth_octets(&r->k[0], of_i, r->msg[real], r->len[real], &r->m[other].pl.nonce,
+			   &id->body, out, MAXV, len));
+	cr_assert_eq(*len, ike_auth_octets_len(&r->k[0], r->len[real], r->m[other].pl.nonce.len));
+	snprintf(label, sizeof(label), "ike1.auth_%c.idx", of_i ? 'i' : 'r');
+	expect_logged(r, label, id->body.ptr, id->body.len);
+	snprintf(label, sizeof(label), "ike1.auth_%c.octets", of_i ? 'i' : 'r');
+	expect_logged(r, label, out, *len);
+}
+
+Test(ike_capture, psk_auth_both_directions)
+{
+	static const char psk[] = "pmip-ike-psk-test-vectors";   /* capture.sh */
+	static uint8_t octets[MAXV];
+	uint8_t auth[IKE_PRF_MAX];
+	size_t ol, al;
+	int dir;
+
+	run_load(&R, &psk_desc);
+	for (dir = 0; dir < 2; dir++) {
+		bool of_i = dir == 0;
+		const struct ike_auth *a =
+			&inner(&R, of_i ? psk_desc.auth_req : psk_desc.auth_resp)->auth;
+
+		auth_octets(&R, of_i, octets, &ol);
+		cr_assert_eq(a->method, IKE_AUTH_PSK);
+		OK(ike_auth_psk(R.k[0].suite.prf, (const uint8_t *)psk, strlen(psk), octets, ol,
+				auth, sizeof(auth), &al));
+		/* What charon sent, and what it logged. */
+		assert_bytes(auth, al, a->data.ptr, a->data.len, "AUTH %s", of_i ? "i" : "r");
+		expect_logged(&R, of_i ? "ike1.auth_i.auth" : "ike1.auth_r.auth", auth, al);
+		OK(ike_auth_psk_verify(R.k[0].suite.prf, (const uint8_t *)psk, strlen(psk), octets,
+				       ol, a->data.ptr, a->data.len));
+		/* A wrong secret, octets, or AUTH fails. */
+		FAILS(ike_auth_psk_verify(R.k[0].suite.prf, (const uint8_t *)"pmip-ike-psk-test-vectorz",
+					  strlen(psk), octets, ol, a->data.ptr, a->data.len),
+		      IKE_CRYPTO_AUTH_MISMATCH);
+		octets[5] ^= 1;
+		FAILS(ike_auth_psk_verify(R.k[0].suite.prf, (const uint8_t *)psk, strlen(psk),
+					  octets, ol, a->data.ptr, a->data.len),
+		      IKE_CRYPTO_AUTH_MISMATCH);
+		octets[5] ^= 1;
+		FAILS(ike_auth_psk_verify(R.k[0].suite.prf, (const uint8_t *)psk, strlen(psk),
+					  octets, ol, a->data.ptr, a->data.len - 1),
+		      IKE_CRYPTO_AUTH_MISMATCH);
+	}
+	/* The initiator's octets with the responder's key (SK_pr for IDi): no. */
+	{
+		const struct ike_payloads *a = inner(&R, psk_desc.auth_req);
+		unsigned rq = psk_desc.init_req, rs = psk_desc.init_resp;
+
+		OK(ike_auth_octets(&R.k[0], false, R.msg[rq], R.len[rq], &R.m[rs].pl.nonce,
+				   &a->idi.body, octets, sizeof(octets), &ol));
+		FAILS(ike_auth_psk_verify(R.k[0].suite.prf, (const uint8_t *)psk, strlen(psk), octets,
+					  ol, a->auth.data.ptr, a->auth.data.len),
+		      IKE_CRYPTO_AUTH_MISMATCH);
+	}
+	run_free(&R);
+}
+
+/* The time the cert run's certificates were made, plus a day. */
+static time_t cert_time(X509 *cert)
+{
+	struct tm tm;
+
+	cr_assert_eq(ASN1_TIME_to_tm(X509_get0_notBefore(cert), &tm), 1);
+	return timegm(&tm) + 86400;
+}
+
+Test(ike_capture, cert_rfc7427_signatures_and_certificates)
+{
+	static uint8_t octets[MAXV];
+	X509_STORE *store;
+	X509 *ca, *peer[2];
+	uint8_t hash[20];
+	int dir, xerr;
+
+	run_load(&R, &cert_desc);
+	OK(ike_ca_load(DATA "crypto/pki/ca.pem", &store));
+	OK(ike_cert_load_pem(DATA "crypto/pki/ca.pem", &ca));
+	for (dir = 0; dir < 2; dir++) {
+		bool of_i = dir == 0;
+		const struct ike_payloads *a = inner(&R, of_i ? cert_desc.auth_req : cert_desc.auth_resp);
+		struct ike_auth bad;
+		size_t ol;
+
+		auth_octets(&R, of_i, octets, &ol);
+		/* RFC 7427: method 14, ecdsa-with-SHA256, the certificate in
+		 * the first CERT payload. */
+		cr_assert_eq(a->auth.method, IKE_AUTH_DIGITAL_SIG);
+		cr_assert_eq(ike_sig_alg_from_der(&a->auth.sig_alg), IKE_SIG_ECDSA_SHA256);
+		cr_assert_geq(a->n_cert, 1);
+		cr_assert_eq(a->cert[0].encoding, IKE_CERT_X509_SIG);
+		OK(ike_cert_from_der(a->cert[0].data.ptr, a->cert[0].data.len, &peer[dir]));
+		OK(ike_auth_verify(peer[dir], &a->auth, octets, ol));
+		OK(ike_cert_verify(store, peer[dir], NULL, cert_time(ca), &xerr));
+		OK(ike_cert_match_id(peer[dir], of_i ? &a->idi : &a->idr));
+		/* Tampered octets, signature; the other peer's certificate. */
+		octets[30] ^= 0x80;
+		FAILS(ike_auth_verify(peer[dir], &a->auth, octets, ol), IKE_CRYPTO_SIG_INVALID);
+		octets[30] ^= 0x80;
+		bad = a->auth;
+		{
+			uint8_t sig[256];
+
+			memcpy(sig, a->auth.sig.ptr, a->auth.sig.len);
+			sig[a->auth.sig.len - 1] ^= 1;
+			bad.sig.ptr = sig;
+			FAILS(ike_auth_verify(peer[dir], &bad, octets, ol), IKE_CRYPTO_SIG_INVALID);
+			sig[a->auth.sig.len - 1] ^= 1;
+			sig[1] ^= 0x40;      /* the DER no longer decodes */
+			FAILS(ike_auth_verify(peer[dir], &bad, octets, ol), IKE_CRYPTO_SIG_INVALID);
+		}
+		/* An RSA AlgorithmIdentifier for an EC key. */
+		bad = a->auth;
+		bad.sig_alg = ike_sig_alg_der(IKE_SIG_RSA_PKCS1_SHA256);
+		FAILS(ike_auth_verify(peer[dir], &bad, octets, ol), IKE_CRYPTO_SIG_ALG);
+		bad.sig_alg.len--;
+		FAILS(ike_auth_verify(peer[dir], &bad, octets, ol), IKE_CRYPTO_SIG_ALG);
+	}
+	FAILS(ike_auth_verify(peer[1], &inner(&R, cert_desc.auth_req)->auth, octets, 1),
+	      IKE_CRYPTO_SIG_INVALID);
+	FAILS(ike_cert_match_id(peer[1], &inner(&R, cert_desc.auth_req)->idi), IKE_CRYPTO_CERT_ID);
+	FAILS(ike_cert_match_id(peer[0], &inner(&R, cert_desc.auth_req)->idr), IKE_CRYPTO_CERT_ID);
+	/* Before the certificates were made: not yet valid. */
+	FAILS(ike_cert_verify(store, peer[0], NULL, cert_time(ca) - 10 * 86400, &xerr),
+	      IKE_CRYPTO_CERT_UNTRUSTED);
+	cr_assert_eq(xerr, X509_V_ERR_CERT_NOT_YET_VALID);
+	/* The responder's CERTREQ names our CA by its key's SHA-1 (RFC 7296
+	 * 3.7); both sides listed SHA2-256 in SIGNATURE_HASH_ALGORITHMS. */
+	OK(ike_cert_spki_sha1(ca, hash));
+	cr_assert_eq(R.m[cert_desc.init_resp].pl.n_certreq, 1);
+	assert_bytes(R.m[cert_desc.init_resp].pl.certreq[0].data.ptr,
+		     R.m[cert_desc.init_resp].pl.certreq[0].data.len, hash, 20, "CERTREQ");
+	for (dir = 0; dir < 2; dir++) {
+		const struct ike_notify *nt = ike_payloads_notify(
+			&R.m[dir ? cert_desc.init_resp : cert_desc.init_req].pl,
+			IKE_N_SIGNATURE_HASH_ALGORITHMS);
+
+		cr_assert_not_null(nt);
+		cr_assert(ike_sig_hash_listed(&nt->data, IKE_HASH_SHA2_256));
+		cr_assert_not(ike_sig_hash_listed(&nt->data, 99));
+	}
+	X509_free(peer[0]);
+	X509_free(peer[1]);
+	X509_free(ca);
+	X509_STORE_free(store);
+	run_free(&R);
+}
+
+/* Our own ECDSA signature with the MAG's key over the captured octets
+ * verifies with its certificate, as charon's did. */
+Test(ike_capture, cert_own_ecdsa_signature)
+{
+	static uint8_t octets[MAXV];
+	uint8_t sig[256];
+	struct ike_auth a = { 0 };
+	EVP_PKEY *key;
+	X509 *mag, *lma;
+	size_t ol, sl;
+
+	run_load(&R, &cert_desc);
+	auth_octets(&R, true, octets, &ol);
+	OK(ike_key_load_pem(DATA "crypto/pki/mag.key", &key));
+	OK(ike_cert_load_pem(DATA "crypto/pki/mag.pem", &mag));
+	OK(ike_cert_load_pem(DATA "crypto/pki/lma.pem", &lma));
+	cr_assert_eq(ike_sig_alg_for_key(key, false), IKE_SIG_ECDSA_SHA256);
+	OK(ike_auth_sign(key, IKE_SIG_ECDSA_SHA256, octets, ol, sig, sizeof(sig), &sl));
+	a.method = IKE_AUTH_DIGITAL_SIG;
+	a.sig_alg = ike_sig_alg_der(IKE_SIG_ECDSA_SHA256);
+	a.sig = (struct ike_span){ sig, sl };
+	OK(ike_auth_verify(mag, &a, octets, ol));
+	FAILS(ike_auth_verify(lma, &a, octets, ol), IKE_CRYPTO_SIG_INVALID);
+	FAILS(ike_auth_sign(key, IKE_SIG_RSA_PKCS1_SHA256, octets, ol, sig, sizeof(sig), &sl),
+	      IKE_CRYPTO_SIG_ALG);
+	FAILS(ike_auth_sign(key, IKE_SIG_ECDSA_SHA256, octets, ol, sig, 8, &sl), IKE_CRYPTO_SPACE);
+	a.method = IKE_AUTH_PSK;
+	FAILS(ike_auth_verify(mag, &a, octets, ol), IKE_CRYPTO_SIG_ALG);
+	EVP_PKEY_free(key);
+	X509_free(lma);
+	X509_free(mag);
+	FAILS(ike_key_load_pem(DATA "crypto/pki/none.key", &key), IKE_CRYPTO_KEY_LOAD);
+	cr_assert_null(key);
+	FAILS(ike_cert_load_pem(DATA "crypto/pki/mag.key", &mag), IKE_CRYPTO_CERT_LOAD);
+	cr_assert_null(mag);
+	run_free(&R);
+}
+
+/* CHILD_SA keys (RFC 7296 2.17) equal charon's: the one IKE_AUTH made
+ * (Ni, Nr of IKE_SA_INIT, no g^ir) and the PFS rekey's. */
+static void check_child_keys(const struct run_desc *d)
+{
+	uint8_t g_ir[IKE_DH_MAX], seed[MAXV];
+	const struct ike_payloads *rq, *rs;
+	struct ike_child_keys ck;
+	struct ike_suite esp;
+	char label[32];
+	size_t gl, sl;
+	int c;
+
+	run_load(&R, d);
+	for (c = 1; c <= 2; c++) {
+		if (c == 1) {
+			rq = &R.m[d->init_req].pl;
+			rs = &R.m[d->init_resp].pl;
+			OK(ike_suite_from_proposal(&inner(&R, d->auth_resp)->sa, 0, &esp));
+			gl = 0;
+		} else {
+			rq = inner(&R, d->child_req);
+			rs = inner(&R, d->child_resp);
+			OK(ike_suite_from_proposal(&rs->sa, 0, &esp));
+			gl = logged(&R, "child2.g_ir", g_ir, sizeof(g_ir));
+			cr_assert_eq(gl, ike_dh_secret_len(esp.dh));
+		}
+		/* charon's seed is [g^ir |] Ni | Nr: our nonces are its. */
+		memcpy(seed, g_ir, gl);
+		memcpy(seed + gl, rq->nonce.ptr, rq->nonce.len);
+		memcpy(seed + gl + rq->nonce.len, rs->nonce.ptr, rs->nonce.len);
+		sl = gl + rq->nonce.len + rs->nonce.len;
+		snprintf(label, sizeof(label), "child%d.seed", c);
+		expect_logged(&R, label, seed, sl);
+		OK(ike_keys_child(&R.k[0], &esp, gl ? g_ir : NULL, gl, &rq->nonce, &rs->nonce, &ck));
+		snprintf(label, sizeof(label), "child%d.encr_i", c);
+		expect_logged(&R, label, ck.encr_i, ck.encr_len);
+		snprintf(label, sizeof(label), "child%d.encr_r", c);
+		expect_logged(&R, label, ck.encr_r, ck.encr_len);
+		if (ck.integ_len) {
+			snprintf(label, sizeof(label), "child%d.integ_i", c);
+			expect_logged(&R, label, ck.integ_i, ck.integ_len);
+			snprintf(label, sizeof(label), "child%d.integ_r", c);
+			expect_logged(&R, label, ck.integ_r, ck.integ_len);
+		}
+		ike_child_keys_wipe(&ck);
+		cr_assert_eq(ck.encr_len, 0);
+	}
+	run_free(&R);
+}
+
+Test(ike_capture, psk_child_keys_gcm_with_salt)
+{
+	check_child_keys(&psk_desc);
+}
+
+Test(ike_capture, cert_child_keys_cbc_hmac)
+{
+	check_child_keys(&cert_desc);
+}
+
+/* Captured KE data passes our peer checks; a bit flip in an ECP point
+ * does not. */
+Test(ike_capture, captured_ke_data_valid)
+{
+	static const struct run_desc *const runs[] = { &psk_desc, &cert_desc };
+	uint8_t pt[64];
+	unsigned i, n;
+
+	for (i = 0; i < 2; i++) {
+		run_load(&R, runs[i]);
+		for (n = 1; n <= NFRAMES; n++) {
+			const struct ike_payloads *pl = R.enc[n] ? &R.in[n] : &R.m[n].pl;
+
+			if (pl->n_ke == 0)
+				continue;
+			OK(ike_dh_check_peer(pl->ke.group, pl->ke.data.ptr, pl->ke.data.len));
+			if (pl->ke.group == IKE_DH_ECP256) {
+				memcpy(pt, pl->ke.data.ptr, 64);
+				pt[10] ^= 4;
+				FAILS(ike_dh_check_peer(IKE_DH_ECP256, pt, 64), IKE_CRYPTO_DH_POINT);
+			}
+		}
+		run_free(&R);
+	}
+}
+
+/* The codec's vectors (tests/data/ike, README.md: the keys tshark used). */
+struct old_sa {
+	const char *ispi, *rspi, *ei, *er, *ai, *ar;
+};
+
+static const struct old_sa old_psk[2] = {
+	{ "a848fb7fca83acb4", "1f92097bb610f0ba", "c092eb99a7a01f2240fc698919cf13de46381887",
+	  "e4562466ea581cd743c986a50c44cda984c5985a", NULL, NULL },
+	{ "8027385d4f019eaf", "c7cd1f9492761984", "9dbf8763fd2a1ff00c9ba336a17e1b88d413a078",
+	  "64f379f116ff0ae257dfefb10da39e8be85af303", NULL, NULL },
+};
+static const struct old_sa old_cert[2] = {
+	{ "0f79deda888c8a7f", "bf8127036c208a4b",
+	  "6d59ab84bce8983ce45e1591bbea9a7409feef04b5ce814de0103817c89d96ca",
+	  "82a5b4313210814d40c5504301643b019cdf6916b293a7e508a98678661cdd19",
+	  "97fd548a97f92e2595d69d4111c74925a69ab6309f39310f4140939c3a992b7d",
+	  "12a184add4831e88d63c51559755ed7197d0bcc6253bdbe999b427c67c8c1fc7" },
+	{ "556ecffa16860c4e", "5ad8ceb7e81c71fd",
+	  "b8a9722eece3bc64828351c229bc72ba0a5bae0a5e61be6deda51ea0b3bbc55d",
+	  "48fee4ad031524496c236833973ef5f9d56bcc6b1f77a0fa7acc3cfb72284d1c",
+	  "03e914b898a95df05210d0843de27fa5aefbdeba7abbe93f22e1fc4b9e11a425",
+	  "604e920b7b4671dd882ca5a366a8c172738906f7a8bd8aca963146bb19b2aeb8" },
+};
+
+static void check_old_run(const struct run_desc *d, const struct old_sa *sas)
+{
+	static uint8_t msg[MAXV], plain[MAXV], want[MAXV];
+	static struct ike_msg m;
+	static struct ike_payloads pl;
+	char name[64], path[256];
+	uint8_t ek[2][2][IKE_ENCR_KEY_MAX], ak[2][2][IKE_INTEG_KEY_MAX], spi[8];
+	size_t ekl = 0, akl = 0, len, il, wl;
+	unsigned n, s, count = 0;
+	struct ike_sk_key key;
+	struct ike_err err;
+	uint64_t ispi[2];
+	int i;
+
+	for (s = 0; s < 2; s++) {
+		hx(sas[s].ispi, spi, 8);
+		ispi[s] = 0;
+		for (i = 0; i < 8; i++)
+			ispi[s] = ispi[s] << 8 | spi[i];
+		ekl = hx(sas[s].ei, ek[s][0], IKE_ENCR_KEY_MAX);
+		hx(sas[s].er, ek[s][1], IKE_ENCR_KEY_MAX);
+		if (sas[s].ai) {
+			akl = hx(sas[s].ai, ak[s][0], IKE_INTEG_KEY_MAX);
+			hx(sas[s].ar, ak[s][1], IKE_INTEG_KEY_MAX);
+		}
+	}
+	for (n = 1; n <= NFRAMES; n++) {
+		frame_name(d, n, name, sizeof(name));
+		snprintf(path, sizeof(path), DATA "%s.bin", name);
+		len = load_file(path, msg, sizeof(msg));
+		cr_assert_eq(ike_msg_parse(msg, len, &m, &err), IKE_ERR_OK, "%s", name);
+		if (m.pl.n_sk == 0)
+			continue;
+		s = m.hdr.ispi == ispi[0] ? 0 : 1;
+		cr_assert_eq(m.hdr.ispi, ispi[s], "%s: SPI", name);
+		i = (m.hdr.flags & IKE_FLAG_I) ? 0 : 1;
+		key = (struct ike_sk_key){
+			.encr = akl ? IKE_ENCR_AES_CBC : IKE_ENCR_AES_GCM_16,
+			.encr_bits = akl ? 256 : 128,
+			.integ = akl ? IKE_INTEG_HMAC_SHA2_256_128 : IKE_INTEG_NONE,
+			.ek = ek[s][i], .ek_len = ekl,
+			.ak = akl ? ak[s][i] : NULL, .ak_len = akl,
+		};
+		OK(ike_sk_decrypt(&key, msg, len, m.pl.sk.body_off, plain, sizeof(plain), &il));
+		snprintf(path, sizeof(path), DATA "%s_inner.bin", name);
+		wl = load_file(path, want, sizeof(want));
+		assert_bytes(plain, il, want, wl, "%s", name);
+		cr_assert_eq(ike_inner_parse(plain, il, m.pl.sk.first, &pl, &err), IKE_ERR_OK);
+		count++;
+	}
+	cr_assert_eq(count, NFRAMES + 1 - d->auth_req);
+}
+
+Test(ike_capture, codec_vectors_decrypt_with_readme_keys)
+{
+	check_old_run(&psk_desc, old_psk);
+	check_old_run(&cert_desc, old_cert);
+}
+
+/* ------------------------------------------------- SK round trips -- */
+
+struct suite_case {
+	uint16_t encr, bits, integ;
+};
+
+static const struct suite_case sk_cases[] = {
+	{ IKE_ENCR_AES_CBC, 128, IKE_INTEG_HMAC_SHA2_256_128 },
+	{ IKE_ENCR_AES_CBC, 256, IKE_INTEG_HMAC_SHA2_256_128 },
+	{ IKE_ENCR_AES_CBC, 128, IKE_INTEG_HMAC_SHA2_384_192 },
+	{ IKE_ENCR_AES_CBC, 256, IKE_INTEG_HMAC_SHA2_384_192 },
+	{ IKE_ENCR_AES_CBC, 256, IKE_INTEG_HMAC_SHA2_512_256 },
+	{ IKE_ENCR_AES_GCM_16, 128, IKE_INTEG_NONE },
+	{ IKE_ENCR_AES_GCM_16, 256, IKE_INTEG_NONE },
+};
+
+/* Keys for a suite from made-up SKEYSEED and nonces. */
+static void make_keys(const struct suite_case *c, struct ike_keys *k)
+{
+	struct ike_suite s = { c->encr, c->bits, c->integ, IKE_PRF_HMAC_SHA2_256, IKE_DH_ECP256 };
+	uint8_t seed[32], ni[32], nr[32];
+	struct ike_span sni = { ni, 32 }, snr = { nr, 32 };
+
+	memset(seed, 1, sizeof(seed));
+	memset(ni, 2, sizeof(ni));
+	memset(nr, 3, sizeof(nr));
+	OK(ike_keys_derive(&s, seed, sizeof(seed), &sni, &snr, 0x1122334455667788ULL,
+			   0x99aabbccddeeff00ULL, k));
+}
+
+/* An INFORMATIONAL request whose SK holds a chain with one Notify of
+ * data_len bytes; returns the message length, *body_off the SK body. */
+static size_t build_info(const struct ike_sk_key *key, size_t data_len, uint8_t *msg, size_t cap,
+			 uint8_t *chain, size_t *chain_len, size_t *body_off)
+{
+	struct ike_builder b;
+	struct ike_notify nt = { 0 };
+	struct ike_hdr h = { 0 };
+	uint8_t data[300], first = 0;
+	size_t i;
+
+	for (i = 0; i < data_len; i++)
+		data[i] = (uint8_t)(i * 7);
+	nt.type = 40000;        /* status type, any data length */
+	nt.data = (struct ike_span){ data, data_len };
+	ike_build_chain_init(&b, chain, MAXV);
+	cr_assert(ike_build_notify(&b, &nt));
+	cr_assert(ike_build_chain_finish(&b, &first, chain_len));
+	ike_build_msg_init(&b, msg, cap);
+	*body_off = ike_build_sk_reserve(&b, first, ike_sk_body_len(key, *chain_len));
+	cr_assert(*body_off);
+	h.ispi = 1;
+	h.rspi = 2;
+	h.exchange = IKE_EXCH_INFORMATIONAL;
+	h.flags = IKE_FLAG_I;
+	h.msg_id = 2;
+	return ike_build_msg_finish(&b, &h);
+}
+
+Test(ike_sk, round_trip_every_suite_and_length)
+{
+	static uint8_t msg[MAXV], chain[MAXV], plain[MAXV];
+	static struct ike_msg m;
+	struct ike_keys k;
+	struct ike_sk_key tx, rx, wrong;
+	struct ike_err err;
+	size_t c, dl, len, cl, off, il;
+
+	for (c = 0; c < sizeof(sk_cases) / sizeof(sk_cases[0]); c++) {
+		make_keys(&sk_cases[c], &k);
+		tx = ike_keys_sk(&k, true);
+		rx = ike_keys_sk(&k, true);
+		wrong = ike_keys_sk(&k, false);
+		for (dl = 0; dl < 40; dl++) {
+			len = build_info(&tx, dl, msg, sizeof(msg), chain, &cl, &off);
+			cr_assert(len);
+			OK(ike_sk_encrypt(&tx, msg, len, off, chain, cl));
+			cr_assert_eq(ike_msg_parse(msg, len, &m, &err), IKE_ERR_OK);
+			cr_assert_eq(m.pl.sk.body_off, off);
+			OK(ike_sk_decrypt(&rx, msg, len, off, plain, sizeof(plain), &il));
+			assert_bytes(plain, il, chain, cl, "case %zu len %zu", c, dl);
+			FAILS(ike_sk_decrypt(&wrong, msg, len, off, plain, sizeof(plain), &il),
+			      IKE_CRYPTO_SK_ICV);
+			/* In place: the plaintext over the ciphertext. */
+			OK(ike_sk_decrypt(&rx, msg, len, off, msg + off + ike_sk_iv_len(&rx),
+					  len - off, &il));
+			assert_bytes(msg + off + ike_sk_iv_len(&rx), il, chain, cl, "in place");
+			/* And encrypt in place from there. */
+			OK(ike_sk_encrypt(&tx, msg, len, off, msg + off + ike_sk_iv_len(&tx), il));
+			OK(ike_sk_decrypt(&rx, msg, len, off, plain, sizeof(plain), &il));
+			assert_bytes(plain, il, chain, cl, "in place again");
+		}
+		ike_keys_wipe(&k);
+	}
+}
+
+Test(ike_sk, tampering_and_bad_lengths_rejected)
+{
+	static uint8_t msg[MAXV], chain[MAXV], plain[MAXV], copy[MAXV];
+	struct ike_keys k;
+	struct ike_sk_key key;
+	size_t c, len, cl, off, il, i, ivl, icvl;
+
+	for (c = 0; c < sizeof(sk_cases) / sizeof(sk_cases[0]); c++) {
+		make_keys(&sk_cases[c], &k);
+		key = ike_keys_sk(&k, false);
+		ivl = ike_sk_iv_len(&key);
+		icvl = ike_sk_icv_len(&key);
+		len = build_info(&key, 20, msg, sizeof(msg), chain, &cl, &off);
+		OK(ike_sk_encrypt(&key, msg, len, off, chain, cl));
+		/* Any bit of header, SK header, IV, ciphertext or ICV. */
+		for (i = 0; i < len; i++) {
+			memcpy(copy, msg, len);
+			copy[i] ^= (uint8_t)(1u << (i % 8));
+			FAILS(ike_sk_decrypt(&key, copy, len, off, plain, sizeof(plain), &il),
+			      IKE_CRYPTO_SK_ICV);
+			cr_assert_eq(il, 0);
+		}
+		/* Truncated body: too short, or (CBC) not whole blocks. */
+		FAILS(ike_sk_decrypt(&key, msg, off + ivl + icvl, off, plain, sizeof(plain), &il),
+		      IKE_CRYPTO_SK_LENGTH);
+		if (sk_cases[c].encr == IKE_ENCR_AES_CBC)
+			FAILS(ike_sk_decrypt(&key, msg, len - 1, off, plain, sizeof(plain), &il),
+			      IKE_CRYPTO_SK_ALIGN);
+		else
+			FAILS(ike_sk_decrypt(&key, msg, len - 1, off, plain, sizeof(plain), &il),
+			      IKE_CRYPTO_SK_ICV);
+		FAILS(ike_sk_decrypt(&key, msg, len, off, plain, 4, &il), IKE_CRYPTO_SPACE);
+		/* Encrypting into a body of the wrong size. */
+		FAILS(ike_sk_encrypt(&key, msg, off + ivl + icvl, off, chain, cl), IKE_CRYPTO_SK_LENGTH);
+		if (sk_cases[c].encr == IKE_ENCR_AES_CBC)
+			FAILS(ike_sk_encrypt(&key, msg, len + 1, off, chain, cl), IKE_CRYPTO_SK_ALIGN);
+		ike_keys_wipe(&k);
+	}
+}
+
+/* A pad length byte past the plaintext (RFC 7296 3.14): made with the
+ * keys, so that only the pad length is wrong. CBC: flipping an IV bit
+ * flips that bit of the first plaintext block; then a fresh ICV. */
+Test(ike_sk, pad_length_past_plaintext)
+{
+	static uint8_t msg[MAXV], chain[MAXV], plain[MAXV];
+	struct ike_span s;
+	uint8_t mac[32];
+	struct ike_keys k;
+	struct ike_sk_key key;
+	size_t len, cl, off, il;
+
+	make_keys(&sk_cases[0], &k);
+	key = ike_keys_sk(&k, true);
+	/* A 4-byte Notify header + 11 bytes of data: one block, pad 0. */
+	len = build_info(&key, 7, msg, sizeof(msg), chain, &cl, &off);
+	cr_assert_eq(cl, 15);
+	cr_assert_eq(len - off, 16 + 16 + 16);
+	OK(ike_sk_encrypt(&key, msg, len, off, chain, cl));
+	OK(ike_sk_decrypt(&key, msg, len, off, plain, sizeof(plain), &il));
+	cr_assert_eq(il, 15);
+	msg[off + 15] ^= 0x10;          /* pad length 0 -> 16 > 15 */
+	s = (struct ike_span){ msg, len - 16 };
+	OK(ike_prf(IKE_PRF_HMAC_SHA2_256, key.ak, key.ak_len, &s, 1, mac));
+	memcpy(msg + len - 16, mac, 16);
+	FAILS(ike_sk_decrypt(&key, msg, len, off, plain, sizeof(plain), &il), IKE_CRYPTO_SK_PAD);
+	for (il = 0; il < 16; il++)
+		cr_assert_eq(plain[il], 0, "plaintext left behind");
+	msg[off + 15] ^= 0x10 ^ 0x0f;   /* pad length 15: an empty chain */
+	s = (struct ike_span){ msg, len - 16 };
+	OK(ike_prf(IKE_PRF_HMAC_SHA2_256, key.ak, key.ak_len, &s, 1, mac));
+	memcpy(msg + len - 16, mac, 16);
+	OK(ike_sk_decrypt(&key, msg, len, off, plain, sizeof(plain), &il));
+	cr_assert_eq(il, 0);
+	ike_keys_wipe(&k);
+}
+
+Test(ike_sk, layout_sizes)
+{
+	struct ike_keys k;
+	struct ike_sk_key key;
+
+	make_keys(&sk_cases[1], &k);    /* CBC-256, SHA2-256-128 */
+	key = ike_keys_sk(&k, true);
+	cr_assert_eq(ike_sk_iv_len(&key), 16);
+	cr_assert_eq(ike_sk_icv_len(&key), 16);
+	cr_assert_eq(ike_sk_body_len(&key, 0), 16 + 16 + 16);
+	cr_assert_eq(ike_sk_body_len(&key, 15), 16 + 16 + 16);
+	cr_assert_eq(ike_sk_body_len(&key, 16), 16 + 32 + 16);
+	make_keys(&sk_cases[4], &k);    /* SHA2-512-256: 32-byte ICV */
+	key = ike_keys_sk(&k, true);
+	cr_assert_eq(ike_sk_icv_len(&key), 32);
+	cr_assert_eq(k.integ_len, 64);
+	make_keys(&sk_cases[6], &k);    /* GCM-256: key + salt, 8-byte IV */
+	key = ike_keys_sk(&k, false);
+	cr_assert_eq(k.encr_len, 36);
+	cr_assert_eq(ike_sk_iv_len(&key), 8);
+	cr_assert_eq(ike_sk_icv_len(&key), 16);
+	cr_assert_eq(ike_sk_body_len(&key, 21), 8 + 22 + 16);
+	key.ek_len = 32;                /* the salt missing */
+	cr_assert_eq(ike_sk_body_len(&key, 21), 0);
+	ike_keys_wipe(&k);
+}
+
+/* --------------------------------------------- suites, signatures -- */
+
+Test(ike_suite, from_proposal_and_key_lengths)
+{
+	struct ike_sa sa = { 0 };
+	struct ike_suite s;
+	struct ike_keys k;
+	uint8_t seed[32] = { 0 };
+	struct ike_span n = { seed, 16 };
+
+	sa.n_prop = 1;
+	sa.prop[0] = (struct ike_proposal){ .num = 1, .protocol = IKE_PROTO_IKE, .n_xf = 4 };
+	sa.xf[0] = (struct ike_transform){ IKE_XF_ENCR, IKE_ENCR_AES_CBC, 128, true, false };
+	sa.xf[1] = (struct ike_transform){ IKE_XF_PRF, IKE_PRF_HMAC_SHA2_512, 0, false, false };
+	sa.xf[2] = (struct ike_transform){ IKE_XF_INTEG, IKE_INTEG_HMAC_SHA2_384_192, 0, false, false };
+	sa.xf[3] = (struct ike_transform){ IKE_XF_DH, IKE_DH_CURVE25519, 0, false, false };
+	sa.n_xf = 4;
+	OK(ike_suite_from_proposal(&sa, 0, &s));
+	cr_assert_eq(s.prf, IKE_PRF_HMAC_SHA2_512);
+	cr_assert_eq(s.dh, IKE_DH_CURVE25519);
+	OK(ike_keys_derive(&s, seed, 32, &n, &n, 1, 2, &k));
+	cr_assert_eq(k.prf_len, 64);
+	cr_assert_eq(k.integ_len, 48);
+	cr_assert_eq(k.encr_len, 16);
+	/* GCM with an integrity transform: not a valid suite (RFC 5282 8). */
+	sa.xf[0].id = IKE_ENCR_AES_GCM_16;
+	FAILS(ike_suite_from_proposal(&sa, 0, &s), IKE_CRYPTO_SUITE);
+	sa.xf[2].id = IKE_INTEG_NONE;
+	OK(ike_suite_from_proposal(&sa, 0, &s));
+	sa.xf[0].has_key_len = false;   /* AES without Key Length */
+	FAILS(ike_suite_from_proposal(&sa, 0, &s), IKE_CRYPTO_SUITE);
+	sa.xf[0].has_key_len = true;
+	sa.xf[0].key_len = 64;
+	FAILS(ike_suite_from_proposal(&sa, 0, &s), IKE_CRYPTO_UNSUPPORTED);
+	sa.xf[0].key_len = 256;
+	sa.xf[1].id = 2;                /* HMAC-SHA1 PRF */
+	FAILS(ike_suite_from_proposal(&sa, 0, &s), IKE_CRYPTO_UNSUPPORTED);
+	sa.xf[1].type = IKE_XF_ENCR;    /* two ENCR, no PRF */
+	FAILS(ike_suite_from_proposal(&sa, 0, &s), IKE_CRYPTO_SUITE);
+	FAILS(ike_suite_from_proposal(&sa, 1, &s), IKE_CRYPTO_ARG);
+	ike_keys_wipe(&k);
+	cr_assert_str_eq(ike_crypto_err_name(IKE_CRYPTO_DH_RANGE), "DH_RANGE");
+	cr_assert_not_null(strstr(ike_crypto_err_str(IKE_CRYPTO_PRF_PLUS_LIMIT), "255"));
+}
+
+/* RFC 7427 Appendix A byte strings, and what we accept. */
+Test(ike_sig, algorithm_identifiers)
+{
+	static const char *const want[] = {
+		[IKE_SIG_RSA_PKCS1_SHA256] = "300d06092a864886f70d01010b0500",
+		[IKE_SIG_ECDSA_SHA256] = "300a06082a8648ce3d040302",
+		[IKE_SIG_RSA_PSS_SHA256] =
+			"304606092a864886f70d01010a3039a00f300d06096086480165030402010500"
+			"a11c301a06092a864886f70d010108300d06096086480165030402010500"
+			"a203020120a303020101",
+	};
+	uint8_t der[128], nt[] = {
+		0x30, 0x41, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a, 0x30,
+		0x34, 0xa0, 0x0f, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04,
+		0x02, 0x01, 0x05, 0x00, 0xa1, 0x1c, 0x30, 0x1a, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+		0xf7, 0x0d, 0x01, 0x01, 0x08, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
+		0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0xa2, 0x03, 0x02, 0x01, 0x20,
+	};
+	struct ike_span s;
+	uint8_t nd[4];
+	int a;
+
+	for (a = IKE_SIG_RSA_PKCS1_SHA256; a <= IKE_SIG_RSA_PSS_SHA256; a++) {
+		size_t n = hx(want[a], der, sizeof(der));
+
+		s = ike_sig_alg_der(a);
+		assert_bytes(s.ptr, s.len, der, n, "alg %d", a);
+		cr_assert_eq(ike_sig_alg_from_der(&s), a);
+		s.len--;
+		cr_assert_eq(ike_sig_alg_from_der(&s), IKE_SIG_NONE);
+	}
+	s = (struct ike_span){ nt, sizeof(nt) };
+	cr_assert_eq(ike_sig_alg_from_der(&s), IKE_SIG_RSA_PSS_SHA256);
+	cr_assert_eq(ike_sig_alg_der(IKE_SIG_NONE).len, 0);
+	/* SIGNATURE_HASH_ALGORITHMS: SHA2-256 = 2 (RFC 7427 4). */
+	cr_assert_eq(ike_sig_hash_notify_data(nd, sizeof(nd)), 2);
+	cr_assert(nd[0] == 0 && nd[1] == 2);
+	cr_assert_eq(ike_sig_hash_notify_data(nd, 1), 0);
+}
+
+/* A self-signed certificate for key (RSA tests). */
+static X509 *self_signed(EVP_PKEY *key)
+{
+	X509 *x = X509_new();
+	X509_NAME *n;
+
+	cr_assert_not_null(x);
+	cr_assert(X509_set_version(x, 2));
+	cr_assert(ASN1_INTEGER_set(X509_get_serialNumber(x), 7));
+	cr_assert(X509_gmtime_adj(X509_getm_notBefore(x), -3600));
+	cr_assert(X509_gmtime_adj(X509_getm_notAfter(x), 3600));
+	cr_assert(X509_set_pubkey(x, key));
+	n = X509_get_subject_name(x);
+	cr_assert(X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)"rsa",
+					     -1, -1, 0));
+	cr_assert(X509_set_issuer_name(x, n));
+	cr_assert(X509_sign(x, key, EVP_sha256()));
+	return x;
+}
+
+Test(ike_sig, rsa_pkcs1_and_pss_sign_verify)
+{
+	static const uint8_t octets[] = "RealMessage | NonceData | MACedID";
+	uint8_t sig[512], *der = NULL;
+	size_t sl, dl;
+	struct ike_auth a = { .method = IKE_AUTH_DIGITAL_SIG };
+	EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048), *ec;
+	X509 *cert, *back;
+	X509_STORE *store;
+	int alg, xerr;
+
+	cr_assert_not_null(key);
+	cert = self_signed(key);
+	cr_assert_eq(ike_sig_alg_for_key(key, false), IKE_SIG_RSA_PKCS1_SHA256);
+	cr_assert_eq(ike_sig_alg_for_key(key, true), IKE_SIG_RSA_PSS_SHA256);
+	for (alg = IKE_SIG_RSA_PKCS1_SHA256; alg <= IKE_SIG_RSA_PSS_SHA256; alg++) {
+		if (alg == IKE_SIG_ECDSA_SHA256)
+			continue;
+		OK(ike_auth_sign(key, alg, octets, sizeof(octets), sig, sizeof(sig), &sl));
+		cr_assert_eq(sl, 256);
+		a.sig_alg = ike_sig_alg_der(alg);
+		a.sig = (struct ike_span){ sig, sl };
+		OK(ike_auth_verify(cert, &a, octets, sizeof(octets)));
+		sig[100] ^= 1;
+		FAILS(ike_auth_verify(cert, &a, octets, sizeof(octets)), IKE_CRYPTO_SIG_INVALID);
+		sig[100] ^= 1;
+		/* PKCS#1 v1.5 and PSS are not interchangeable. */
+		a.sig_alg = ike_sig_alg_der(alg == IKE_SIG_RSA_PSS_SHA256 ? IKE_SIG_RSA_PKCS1_SHA256
+									  : IKE_SIG_RSA_PSS_SHA256);
+		FAILS(ike_auth_verify(cert, &a, octets, sizeof(octets)), IKE_CRYPTO_SIG_INVALID);
+		a.sig_alg = ike_sig_alg_der(IKE_SIG_ECDSA_SHA256);
+		FAILS(ike_auth_verify(cert, &a, octets, sizeof(octets)), IKE_CRYPTO_SIG_ALG);
+	}
+	/* PSS is randomised: two signatures differ, both verify. */
+	OK(ike_auth_sign(key, IKE_SIG_RSA_PSS_SHA256, octets, sizeof(octets), sig, sizeof(sig), &sl));
+	OK(ike_auth_sign(key, IKE_SIG_RSA_PSS_SHA256, octets, sizeof(octets), sig + 256,
+			 sizeof(sig) - 256, &sl));
+	cr_assert(memcmp(sig, sig + 256, 256) != 0);
+	/* Certificates: DER round trip; self-signed is not under our CA. */
+	OK(ike_cert_to_der(cert, &der, &dl));
+	OK(ike_cert_from_der(der, dl, &back));
+	cr_assert_eq(X509_cmp(cert, back), 0);
+	X509_free(back);
+	FAILS(ike_cert_from_der(der, dl - 1, &back), IKE_CRYPTO_CERT_LOAD);
+	cr_assert_null(back);
+	OPENSSL_free(der);
+	OK(ike_ca_load(DATA "crypto/pki/ca.pem", &store));
+	FAILS(ike_cert_verify(store, cert, NULL, 0, &xerr), IKE_CRYPTO_CERT_UNTRUSTED);
+	cr_assert_eq(xerr, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
+	X509_STORE_free(store);
+	FAILS(ike_ca_load(DATA "crypto/pki/none.pem", &store), IKE_CRYPTO_CERT_LOAD);
+	cr_assert_null(store);
+	/* An ECDSA key cannot make RSA signatures, and the reverse. */
+	ec = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	FAILS(ike_auth_sign(ec, IKE_SIG_RSA_PSS_SHA256, octets, 4, sig, sizeof(sig), &sl),
+	      IKE_CRYPTO_SIG_ALG);
+	FAILS(ike_auth_sign(key, IKE_SIG_ECDSA_SHA256, octets, 4, sig, sizeof(sig), &sl),
+	      IKE_CRYPTO_SIG_ALG);
+	EVP_PKEY_free(ec);
+	X509_free(cert);
+	EVP_PKEY_free(key);
+}
+
+Test(ike_sig, cert_match_id_types)
+{
+	X509 *mag, *lma;
+	struct ike_id id = { 0 };
+	static const char fqdn[] = "mag1.example.net", mail[] = "lma@example.net";
+
+	OK(ike_cert_load_pem(DATA "crypto/pki/mag.pem", &mag));
+	OK(ike_cert_load_pem(DATA "crypto/pki/lma.pem", &lma));
+	id.type = IKE_ID_FQDN;
+	id.data = (struct ike_span){ (const uint8_t *)fqdn, strlen(fqdn) };
+	OK(ike_cert_match_id(mag, &id));
+	FAILS(ike_cert_match_id(lma, &id), IKE_CRYPTO_CERT_ID);
+	id.data.len--;                  /* "mag1.example.ne" */
+	FAILS(ike_cert_match_id(mag, &id), IKE_CRYPTO_CERT_ID);
+	id.type = IKE_ID_RFC822_ADDR;
+	id.data = (struct ike_span){ (const uint8_t *)mail, strlen(mail) };
+	OK(ike_cert_match_id(lma, &id));
+	FAILS(ike_cert_match_id(mag, &id), IKE_CRYPTO_CERT_ID);
+	id.type = IKE_ID_IPV6_ADDR;
+	id.data = (struct ike_span){ id.addr.b, 16 };
+	FAILS(ike_cert_match_id(lma, &id), IKE_CRYPTO_CERT_ID);
+	id.type = IKE_ID_KEY_ID;
+	FAILS(ike_cert_match_id(lma, &id), IKE_CRYPTO_UNSUPPORTED);
+	X509_free(mag);
+	X509_free(lma);
+}
