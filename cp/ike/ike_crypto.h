@@ -329,10 +329,13 @@ enum ike_crypto_err ike_sk_decrypt(const struct ike_sk_key *key, const uint8_t *
 
 /* The octets an AUTH payload covers (RFC 7296 2.15):
  *   RealMessage | NonceData | prf(SK_px, RestOfIDPayload)
- * for the peer of_initiator says: the initiator's are its first
- * IKE_SA_INIT request as sent (with the COOKIE if it had to resend it),
- * the responder's nonce, and prf(SK_pi, IDi body); the responder's its
- * IKE_SA_INIT response, the initiator's nonce, prf(SK_pr, IDr body).
+ * for the peer of_initiator says: the initiator's are its IKE_SA_INIT
+ * request exactly as sent, the one the responder answered with SA/KE
+ * (after a COOKIE or INVALID_KE_PAYLOAD round trip the resent one: psk
+ * frame 5 and cert frame 3 of the test vectors), the responder's nonce,
+ * and prf(SK_pi, IDi body); the responder's its IKE_SA_INIT response,
+ * the initiator's nonce, prf(SK_pr, IDr body). On UDP 4500 the non-ESP
+ * marker is not part of the message.
  * id_body: the ID payload after its generic header (struct ike_id.body:
  * ID type, 3 reserved bytes, data). out: ike_auth_octets_len bytes. */
 size_t ike_auth_octets_len(const struct ike_keys *k, size_t msg_len, size_t nonce_len);

@@ -386,15 +386,18 @@ static enum ike_crypto_err peer_key(const struct dh_group *g, const uint8_t *pub
 						     sizeof(pt)) != 1)
 			goto out;
 	}
-	/* Decoding an EC point off the curve fails here. */
+	/* Decoding an EC point off the curve fails here: the peer's fault,
+	 * so its errors leave the queue; MODP's would be ours, they stay. */
 	ERR_set_mark();
 	rc = fromdata(g, bld, EVP_PKEY_PUBLIC_KEY, out);
-	if (rc != IKE_CRYPTO_OK) {
+	if (rc != IKE_CRYPTO_OK && g->id == IKE_DH_ECP256) {
 		ERR_pop_to_mark();
-		rc = g->id == IKE_DH_ECP256 ? IKE_CRYPTO_DH_POINT : rc;
+		rc = IKE_CRYPTO_DH_POINT;
 		goto out;
 	}
 	ERR_clear_last_mark();
+	if (rc != IKE_CRYPTO_OK)
+		goto out;
 	/* Full check: MODP y^q = 1 (RFC 6989 2.2), ECP on the curve and not
 	 * the point at infinity. */
 	rc = IKE_CRYPTO_OPENSSL;

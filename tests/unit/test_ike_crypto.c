@@ -162,6 +162,11 @@ Test(ike_prf, rfc4231_hmac_sha2)
 			assert_bytes(out, wl, want, wl, "case %zu prf %u", i, prfs[j]);
 		}
 	}
+	/* An empty key and message (HMAC pads the key, RFC 2104). */
+	wl = hx("b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad", want,
+		sizeof(want));
+	OK(ike_prf(IKE_PRF_HMAC_SHA2_256, NULL, 0, NULL, 0, out));
+	assert_bytes(out, wl, want, wl, "empty");
 	cr_assert_eq(ike_prf_len(2), 0);  /* HMAC-SHA1: not ours */
 	FAILS(ike_prf(2, key, 1, NULL, 0, out), IKE_CRYPTO_UNSUPPORTED);
 }
