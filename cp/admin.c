@@ -5,6 +5,8 @@
  *   binding del id=N
  *   binding list
  *   neigh list
+ *   sa add|del|list|ping ...
+ *   ike list | ike stats | ike initiate|rekey|delete peer=NAME [...]
  *   stats
  *
  * "binding set/del" answer only once dp has applied the change and a grace
@@ -562,8 +564,12 @@ static void handle_line(struct cp_ctx *cp, struct conn *c, char *line)
 		cmd_sa_ping(cp, c, argv + 2, argc - 2);
 	else if (argc == 1 && strcmp(argv[0], "stats") == 0)
 		cmd_stats(cp, c);
-	else
-		reply(cp, c, "{\"ok\":false,\"error\":\"unknown command (binding set|del|list, sa add|del|list|ping, neigh list, stats)\"}");
+	else if (argc >= 2 && strcmp(argv[0], "ike") == 0) {
+		static char out[OUT_MAX - 64];
+		cp_ike_admin(cp, argv + 1, argc - 1, out, sizeof(out));
+		reply(cp, c, "%s", out);
+	} else
+		reply(cp, c, "{\"ok\":false,\"error\":\"unknown command (binding set|del|list, sa add|del|list|ping, ike list|stats|initiate|rekey|delete, neigh list, stats)\"}");
 }
 
 static void on_conn(struct evloop *loop, int fd, uint32_t events, void *arg)

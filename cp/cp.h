@@ -10,6 +10,9 @@
  *   ra.c        MAG: Router Advertisements with each MN's home prefix
  *   admin.c     the control socket that pmipctl talks to
  *   echo.c      ICMPv6 echo for our own addresses
+ *   sa.c        ESP SAs: store, key log, expiry
+ *   ike_glue.c  the IKEv2 engine (cp/ike/) wired to dp, SAs and addresses
+ *   home_addr.c home addresses an LMA assigns (seed 4.4.2, 4.4.3)
  */
 #ifndef PMIP_CP_CP_H
 #define PMIP_CP_CP_H
@@ -199,10 +202,42 @@ void cp_sa_free(struct cp_ctx *cp);
 int cp_sa_add(struct cp_ctx *cp, const struct pmip_ctl_sa *s, cp_ack_cb cb, void *arg,
 	      const char **why);
 int cp_sa_del(struct cp_ctx *cp, uint32_t id, cp_ack_cb cb, void *arg, const char **why);
-/* The outbound SA to protect packets to peer with; 0 if none. */
-uint32_t cp_sa_out_for(const struct cp_ctx *cp, const struct in6_addr *peer);
+/* The outbound SA to protect packets to dst with; 0 if none: the newest
+ * whose remote is dst, or (tunnel mode) whose ts_remote covers it. */
+uint32_t cp_sa_out_for(const struct cp_ctx *cp, const struct in6_addr *dst);
+/* A free SA id (1 .. max-1) other than except; 0 if the table is full. */
+uint32_t cp_sa_free_id(const struct cp_ctx *cp, uint32_t except);
 void cp_sa_on_expire(struct cp_ctx *cp, const struct pmip_evt_sa_expire *x);
 void cp_sa_push_all(struct cp_ctx *cp);
+
+/* ---------------------------------------------------------- home_addr -- */
+
+struct cp_home_addr {
+	struct hmap taken;        /* address -> 1 */
+	uint64_t next_host;
+	uint64_t assigned, released, refused;
+};
+
+int cp_home_addr_init(struct cp_ctx *cp);
+void cp_home_addr_free(struct cp_ctx *cp);
+/* An address for a MAG's request: want if valid and free (may be :: or
+ * NULL: any). false if there is no pool or it is exhausted. */
+bool cp_home_addr_assign(struct cp_ctx *cp, const struct pmip_config_peer *peer,
+			 const struct in6_addr *want, struct in6_addr *out, uint8_t *prefix_len);
+void cp_home_addr_release(struct cp_ctx *cp, const struct in6_addr *addr);
+
+/* ---------------------------------------------------------------- ike -- */
+
+struct cp_ike;
+/* IKE is on when the ini has [ike.peer] sections. */
+int cp_ike_init(struct cp_ctx *cp);
+void cp_ike_free(struct cp_ctx *cp);
+void cp_ike_on_ready(struct cp_ctx *cp);
+void cp_ike_on_punt(struct cp_ctx *cp, const struct pmip_pkt_msg *pkt);
+void cp_ike_on_sa_expire(struct cp_ctx *cp, const struct pmip_evt_sa_expire *x);
+/* "ike list|stats|initiate|rekey|delete ..." from the control socket:
+ * the JSON answer in out; returns its length. */
+size_t cp_ike_admin(struct cp_ctx *cp, char **argv, int argc, char *out, size_t cap);
 
 /* -------------------------------------------------------------- admin -- */
 
@@ -222,6 +257,8 @@ struct cp_ctx {
 	struct cp_sa_table sas;
 	struct cp_echo_stats echo;
 	struct cp_ra_stats ra;
+	struct cp_home_addr haddr;
+	struct cp_ike *ike;           /* NULL: IKE off */
 	uint64_t punt_unhandled;
 	uint32_t sa_ping_seq;
 	int admin_fd;

@@ -326,7 +326,10 @@ void evloop_timer_init(struct evloop_timer *t, evloop_timer_cb cb, void *arg)
 
 void evloop_timer_stop(struct evloop *loop, struct evloop_timer *t)
 {
-	if (t->heap_index == EVLOOP_TIMER_IDLE)
+	/* The heap slot must hold t: a zeroed, never-initialised timer
+	 * (heap_index 0) is then a no-op instead of removing someone else's. */
+	if (t->heap_index == EVLOOP_TIMER_IDLE || t->heap_index >= loop->heap_len ||
+	    loop->heap[t->heap_index] != t)
 		return;
 	heap_remove(loop, t);
 }

@@ -31,6 +31,7 @@ static void on_ready(struct dp_link *link, void *arg)
 	cp_routing_push_all(cp);
 	cp_sa_push_all(cp);
 	cp_bindings_push_all(cp);
+	cp_ike_on_ready(cp);
 	pmip_info("data plane ready: pushed %u bindings, %u neighbours", cp->bindings.count,
 		  (unsigned)cp->neigh.by_key.used);
 }
@@ -67,6 +68,9 @@ static void on_punt(struct dp_link *link, const struct pmip_pkt_msg *pkt, void *
 	case PMIP_PUNT_ROUTER_SOLICIT:
 		cp_ra_on_rs(cp, pkt);
 		return;
+	case PMIP_PUNT_IKE:
+		cp_ike_on_punt(cp, pkt);
+		return;
 	default:
 		cp->punt_unhandled++;
 		pmip_dbg("no handler for punt reason %u (%s)", pkt->reason,
@@ -83,8 +87,10 @@ static void on_event(struct dp_link *link, const struct pmip_evt_msg *e, void *a
 		cp_ctl_on_ack(cp, e);
 	else if (e->type == PMIP_EVT_NEIGH_MISS)
 		cp_neigh_on_miss(cp, &e->u.neigh_miss);
-	else if (e->type == PMIP_EVT_SA_EXPIRE)
+	else if (e->type == PMIP_EVT_SA_EXPIRE) {
 		cp_sa_on_expire(cp, &e->u.sa_expire);
+		cp_ike_on_sa_expire(cp, &e->u.sa_expire);
+	}
 }
 
 static void on_poll(struct dp_link *link, void *arg)
@@ -184,11 +190,12 @@ int main(int argc, char **argv)
 	}
 	if (cp_ctl_init(&cp.ctl) != 0 || cp_neigh_init(&cp, cfg.dp.max_neighbours) != 0 ||
 	    cp_tunnels_init(&cp, cfg.dp.max_tunnels) != 0 ||
-	    cp_bindings_init(&cp, cfg.dp.max_bindings) != 0 || cp_sa_init(&cp, cfg.dp.max_sas) != 0) {
+	    cp_bindings_init(&cp, cfg.dp.max_bindings) != 0 || cp_sa_init(&cp, cfg.dp.max_sas) != 0 ||
+	    cp_home_addr_init(&cp) != 0) {
 		pmip_err("out of memory for cp tables");
 		return 1;
 	}
-	if (cp_admin_init(&cp, cfg.cp.admin_socket) != 0)
+	if (cp_admin_init(&cp, cfg.cp.admin_socket) != 0 || cp_ike_init(&cp) != 0)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
 	if (evloop_signal_add(cp.loop, SIGINT, on_signal, &cp) != 0 ||
@@ -210,8 +217,10 @@ int main(int argc, char **argv)
 	int rc = evloop_run(cp.loop);
 	log_stats(&cp);
 	cp_admin_close(&cp);
+	cp_ike_free(&cp);
 	dp_link_close(&cp.link);
 	cp_sa_free(&cp);
+	cp_home_addr_free(&cp);
 	evloop_destroy(cp.loop);
 	pmip_log_close();
 	return rc == 0 ? 0 : 1;

@@ -151,21 +151,44 @@ int cp_sa_del(struct cp_ctx *cp, uint32_t id, cp_ack_cb cb, void *arg, const cha
 	return 0;
 }
 
-uint32_t cp_sa_out_for(const struct cp_ctx *cp, const struct in6_addr *peer)
+static bool covers(const struct in6_addr *net, uint8_t len, const struct in6_addr *a)
 {
-	/* The newest outbound SA to that peer (install order): a rekey adds
-	 * the new SA before the old one is deleted. */
+	for (unsigned bit = 0; bit < len && bit < 128; bit++) {
+		uint8_t m = (uint8_t)(0x80 >> (bit % 8));
+		if ((net->s6_addr[bit / 8] & m) != (a->s6_addr[bit / 8] & m))
+			return false;
+	}
+	return true;
+}
+
+uint32_t cp_sa_out_for(const struct cp_ctx *cp, const struct in6_addr *dst)
+{
+	/* The newest outbound SA (install order): a rekey adds the new SA
+	 * before the old one is deleted. A tunnel-mode SA protects what its
+	 * remote selector covers (RFC 4301 4.4.1), not only the peer. */
 	uint32_t best = 0;
 	uint64_t best_gen = 0;
 	for (uint32_t id = 1; id < cp->sas.max; id++) {
 		const struct cp_sa *e = &cp->sas.e[id];
-		if (e->in_use && e->spec.dir == PMIP_SA_OUT &&
-		    memcmp(&e->spec.remote, peer, 16) == 0 && e->gen >= best_gen) {
+		if (!e->in_use || e->spec.dir != PMIP_SA_OUT || e->gen < best_gen)
+			continue;
+		bool match = e->spec.mode == PMIP_SA_TUNNEL_UDP
+				     ? covers(&e->spec.ts_remote, e->spec.ts_remote_len, dst)
+				     : memcmp(&e->spec.remote, dst, 16) == 0;
+		if (match) {
 			best = id;
 			best_gen = e->gen;
 		}
 	}
 	return best;
+}
+
+uint32_t cp_sa_free_id(const struct cp_ctx *cp, uint32_t except)
+{
+	for (uint32_t id = 1; id < cp->sas.max; id++)
+		if (!cp->sas.e[id].in_use && id != except)
+			return id;
+	return 0;
 }
 
 void cp_sa_on_expire(struct cp_ctx *cp, const struct pmip_evt_sa_expire *x)
