@@ -32,6 +32,9 @@ struct cp_ike {
 	struct ikev2 e;
 	struct evloop_timer keep_up;
 	uint64_t rx_bad, tx_no_route, tx_no_neigh, tx_failed, child_failed;
+	/* When each peer's last IKE SA went away: no new one before
+	 * KEEP_UP_MS (a peer that refuses is not hammered). */
+	uint64_t down_ns[PMIP_CFG_MAX_PEERS];
 };
 
 /* ---------------------------------------------------------------- send -- */
@@ -197,7 +200,9 @@ static void env_release(void *ctx, const struct ikev2_sa *sa, const struct in6_a
 
 static void env_state(void *ctx, const struct ikev2_sa *sa)
 {
-	(void)ctx;
+	struct cp_ctx *cp = ctx;
+	if (sa->state == IKEV2_DEAD && sa->peer != NULL)
+		cp->ike->down_ns[sa->peer - cp->cfg->ike.peers] = evloop_now_ns(cp->loop);
 	pmip_dbg("IKE SA with [ike.peer.%s] now %s", sa->peer != NULL ? sa->peer->name : "?",
 		 ikev2_state_name(sa->state));
 }
@@ -235,7 +240,9 @@ static void keep_up(struct cp_ctx *cp)
 		return;
 	for (unsigned i = 0; i < cp->cfg->ike.n_peers; i++) {
 		const struct pmip_config_peer *p = &cp->cfg->ike.peers[i];
-		if (!wants_up(cp, p) || ikev2_find_peer(&cp->ike->e, &p->address) != NULL)
+		uint64_t down = cp->ike->down_ns[i];
+		if (!wants_up(cp, p) || ikev2_find_peer(&cp->ike->e, &p->address) != NULL ||
+		    (down != 0 && evloop_now_ns(cp->loop) - down < KEEP_UP_MS * 1000000ull))
 			continue;
 		const char *why = NULL;
 		if (ikev2_connect(&cp->ike->e, p, NULL, &why) == NULL)

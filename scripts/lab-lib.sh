@@ -96,7 +96,8 @@ lab_topology_up() {
 	lab_addr pl-lma1 mgmt0 2001:db8:f2::2/64
 }
 
-lab_gw_config() { echo "$LAB_REPO/config/lab/$1.ini"; }
+# The ini of a gateway; a test may point LAB_CONFIG_DIR at its own copies.
+lab_gw_config() { echo "${LAB_CONFIG_DIR:-$LAB_REPO/config/lab}/$1.ini"; }
 
 # Wait until file $1 contains pattern $2 (grep -E), process $3 alive, $4 s.
 lab_wait_log() {
