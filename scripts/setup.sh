@@ -9,13 +9,13 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 
 PACKAGES=(
 	# build
-	gcc clang libclang-rt-14-dev meson ninja-build pkg-config
+	gcc clang libclang-rt-14-dev meson ninja-build pkg-config make
 	# libraries
 	libdpdk-dev liburcu-dev libinih-dev libssl-dev libc-ares-dev libcriterion-dev
 	# DPDK runtime and tools (testpmd, dpdk-telemetry.py), example sources
 	dpdk dpdk-dev dpdk-doc
 	# lab and tests
-	iproute2 iputils-ping ethtool procps python3 tshark tcpdump
+	iproute2 iputils-ping ethtool procps python3 tshark tcpdump openssl util-linux
 	# peers: strongSwan's charon with userspace ESP (kernel-libipsec), swanctl
 	strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
 )
