@@ -164,7 +164,8 @@ static void routes_free(struct dp_routes *r)
 {
 	if (r == NULL)
 		return;
-	rte_fib6_free(r->fib);
+	if (r->fib != NULL)
+		rte_fib6_free(r->fib);
 	free(r);
 }
 
@@ -378,6 +379,15 @@ static void routes_linear(struct dp_routes *r)
 	}
 }
 
+static void routes_publish(struct dp_tables *t, struct dp_routes *r)
+{
+	struct dp_routes *old = t->routes;
+	rcu_assign_pointer(t->routes, r);
+	if (old != NULL)
+		retire(t, RETIRE_ROUTES, NULL, 0, old);
+	t->wr->routes_dirty = false;
+}
+
 /* Build a new route table from the edited list and publish it. */
 static void routes_rebuild(struct dp_tables *t)
 {
@@ -385,6 +395,18 @@ static void routes_rebuild(struct dp_tables *t)
 	struct dp_routes *r = malloc(sizeof(*r) + w->n_routes * sizeof(r->e[0]));
 	if (r == NULL) {
 		pmip_err("out of memory rebuilding %u routes; keeping the old table", w->n_routes);
+		return;
+	}
+	r->n = w->n_routes;
+	memcpy(r->e, w->routes, w->n_routes * sizeof(r->e[0]));
+	routes_linear(r);
+	r->fib = NULL;
+	if (r->linear) {
+		/* A few routes are matched from match[] alone: no fib, whose
+		 * 2^24-entry first level (64 MiB) would otherwise be allocated
+		 * again on every change, next to the old one until its grace
+		 * period ends. */
+		routes_publish(t, r);
 		return;
 	}
 	/* DPDK derives memzone and mempool names from this: keep it short. */
@@ -402,9 +424,6 @@ static void routes_rebuild(struct dp_tables *t)
 		free(r);
 		return;
 	}
-	r->n = w->n_routes;
-	memcpy(r->e, w->routes, w->n_routes * sizeof(r->e[0]));
-	routes_linear(r);
 	for (unsigned i = 0; i < r->n; i++) {
 		if (rte_fib6_add(r->fib, r->e[i].prefix.s6_addr, r->e[i].len, i + 1) != 0) {
 			pmip_err("route %u/%u does not fit the fib; keeping the old route table", i,
@@ -413,11 +432,7 @@ static void routes_rebuild(struct dp_tables *t)
 			return;
 		}
 	}
-	struct dp_routes *old = t->routes;
-	rcu_assign_pointer(t->routes, r);
-	if (old != NULL)
-		retire(t, RETIRE_ROUTES, NULL, 0, old);
-	w->routes_dirty = false;
+	routes_publish(t, r);
 }
 
 /* -------------------------------------------------------------- bindings */

@@ -311,6 +311,8 @@ void ikev2_natd_hash(uint64_t spi_i, uint64_t spi_r, const struct in6_addr *ip, 
 		     uint8_t out[20]);
 
 /* ikev2_auth.c */
+/* A CERTREQ for the CA of sa's peer, if it authenticates by certificate. */
+void ikev2_certreq_build(struct ikev2 *e, struct ikev2_sa *sa, struct ike_builder *b);
 int ikev2_auth_start(struct ikev2 *e, struct ikev2_sa *sa);
 void ikev2_auth_request(struct ikev2 *e, struct ikev2_sa *sa, const struct ike_msg *m,
 		const struct ike_payloads *pl);

@@ -190,8 +190,19 @@ static void add_cert_payloads(struct ikev2 *e, struct ikev2_sa *sa, struct ike_b
 		ike_build_cert(b, &ct);
 	}
 	OPENSSL_free(der);
+	if (certreq)
+		ikev2_certreq_build(e, sa, b);
+}
+
+void ikev2_certreq_build(struct ikev2 *e, struct ikev2_sa *sa, struct ike_builder *b)
+{
+	/* 3.7: the SHA-1 of our CA's public key; peers such as strongSwan
+	 * send their certificate only when asked. */
+	if (sa->peer == NULL || sa->peer->auth != PMIP_IKE_AUTH_CERT)
+		return;
+	const struct ikev2_creds *c = creds_of(e, sa->peer);
 	uint8_t h[IKE_CERTREQ_HASH_LEN];
-	if (certreq && c->ca_cert != NULL && ike_cert_spki_sha1(c->ca_cert, h) == IKE_CRYPTO_OK) {
+	if (c->ca_cert != NULL && ike_cert_spki_sha1(c->ca_cert, h) == IKE_CRYPTO_OK) {
 		struct ike_certreq cr = { .encoding = IKE_CERT_X509_SIG, .data = { h, sizeof(h) } };
 		ike_build_certreq(b, &cr);
 	}

@@ -536,6 +536,8 @@ void ikev2_init_request(struct ikev2 *e, const struct ike_msg *m, const uint8_t 
 	ike_build_notify(&b, &ns);
 	ike_build_notify(&b, &nd);
 	if (cert_auth(sa)) {
+		/* 1.2: the responder's CERTREQ goes in its IKE_SA_INIT answer. */
+		ikev2_certreq_build(e, sa, &b);
 		uint8_t hashes[8];
 		size_t hl = ike_sig_hash_notify_data(hashes, sizeof(hashes));
 		struct ike_notify sh = { .type = IKE_N_SIGNATURE_HASH_ALGORITHMS, .data = { hashes, hl } };

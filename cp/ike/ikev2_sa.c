@@ -314,7 +314,11 @@ int ikev2_send_request(struct ikev2 *e, struct ikev2_sa *sa, const uint8_t *msg,
 	sa->req_kind = REQ_NONE;
 	sa->req_tries = 0;
 	evloop_timer_start(e->loop, &sa->rtx_timer, e->cfg->ike.retransmit_ms);
-	return send_raw(e, sa, msg, len);
+	/* A datagram the environment could not send (next hop still being
+	 * resolved, ring full) is as lost as one dropped on the wire: the
+	 * retransmission takes care of it (2.1). */
+	send_raw(e, sa, msg, len);
+	return 0;
 }
 
 int ikev2_send_response(struct ikev2 *e, struct ikev2_sa *sa, const uint8_t *msg, size_t len,
@@ -329,7 +333,8 @@ int ikev2_send_response(struct ikev2 *e, struct ikev2_sa *sa, const uint8_t *msg
 		sa->resp_id = msg_id;
 		sa->have_resp = true;
 	}
-	return send_raw(e, sa, msg, len);
+	send_raw(e, sa, msg, len); /* lost: the peer retransmits its request */
+	return copy != NULL ? 0 : -1;
 }
 
 size_t ikev2_build_sk(struct ikev2_sa *sa, uint8_t exchange, bool response, uint32_t msg_id,

@@ -1071,6 +1071,39 @@ Test(fwd_lma, gateway_route_via_neighbour)
 	assert_addr(&e.u.neigh_miss.ip, "2001:db8:e::fe");
 }
 
+/* More routes than the linear table holds (DP_ROUTES_LINEAR): matched by
+ * the fib, longest prefix first; fewer again: by the linear table. */
+Test(fwd_lma, many_routes_go_through_the_fib)
+{
+	cr_assert_eq(h_neigh(3, 1, "2001:db8:e::fe", MAC_RTR, true), PMIP_CTL_OK);
+	cr_assert_eq(h_route("2001:db8:9000::", 36, PMIP_ROUTE_GATEWAY, 1, 3, "2001:db8:e::fe"),
+		     PMIP_CTL_OK);
+	char p[64];
+	for (unsigned i = 1; i <= DP_ROUTES_LINEAR + 4; i++) {
+		snprintf(p, sizeof(p), "2001:db8:9000:%x::", i);
+		cr_assert_eq(h_route(p, 64, PMIP_ROUTE_BLACKHOLE, 0, 0, NULL), PMIP_CTL_OK);
+	}
+	cr_assert(!dp.tables.routes->linear, "the fib is in use");
+	for (int round = 0; round < 2; round++) {
+		h_tx_clear();
+		uint64_t bh = h_drops(DP_DROP_BLACKHOLE);
+		rx1(1, lma_native(CN, "2001:db8:9000:3::1", 30, 64));
+		cr_assert_eq(h_drops(DP_DROP_BLACKHOLE), bh + 1, "round %d: the /64 wins", round);
+		rx1(1, lma_native(CN, "2001:db8:9000:ff::1", 30, 64));
+		cr_assert_eq(h_tx_count(1), 1, "round %d: the /36 takes the rest", round);
+		cr_assert_arr_eq(bytes(h_tx(1, 0)), MAC_RTR, 6);
+		rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, CN, 30, 64));
+		cr_assert_eq(h_tx_count(1), 2, "round %d: the connected /64", round);
+		/* Down to the linear table: the same answers. */
+		for (unsigned i = 4; i <= DP_ROUTES_LINEAR + 4 && round == 0; i++) {
+			snprintf(p, sizeof(p), "2001:db8:9000:%x::", i);
+			cr_assert_eq(ctl_route_del(p, 64), PMIP_CTL_OK);
+		}
+		if (round == 0)
+			cr_assert(dp.tables.routes->linear);
+	}
+}
+
 Test(fwd_lma, blackhole_route_drops)
 {
 	cr_assert_eq(h_route("2001:db8:dead::", 48, PMIP_ROUTE_BLACKHOLE, 0, 0, NULL), PMIP_CTL_OK);
