@@ -46,6 +46,7 @@
 	X(ESP_DUMMY, "esp_dummy", "ESP dummy packet (next header 59)")                          \
 	X(ESP_NEXT_HEADER, "esp_bad_next_header", "what ESP carried is not allowed under its SA") \
 	X(ESP_SELECTOR, "esp_selector_mismatch", "tunnel-mode inner packet outside the SA's selectors") \
+	X(ESP_INNER_NOT_LOCAL, "esp_inner_not_local", "tunnel-mode inner packet not to this gateway (RFC 4301 5.2)") \
 	X(ESP_SA_EXPIRED, "esp_sa_expired", "SA removed, hard-expired or out of sequence numbers") \
 	X(ESP_HANDOFF_FULL, "esp_handoff_full", "ESP for another worker's SA: its ring is full") \
 	X(ESP_CRYPTO, "esp_crypto_error", "the crypto library failed")                         \

@@ -62,6 +62,12 @@ void dp_esp_input(struct dp_worker *w, const struct dp_port *port, struct rte_mb
 	uint8_t *frame = rte_pktmbuf_mtod(m, uint8_t *);
 	uint8_t *ip = frame + L2;
 	size_t ip_end = L2 + L3 + (size_t)((ip[4] << 8) | ip[5]);
+	if (udp_encap) {
+		/* ESP in UDP ends with the UDP datagram (RFC 3948 2.1, RFC 768);
+		 * local_udp() dropped any whose length is not the IPv6 payload's. */
+		const uint8_t *udp = frame + esp_off - PMIP_UDP_HLEN;
+		ip_end = esp_off - PMIP_UDP_HLEN + (size_t)((udp[4] << 8) | udp[5]);
+	}
 	if ((size_t)esp_off + PMIP_ESP_HLEN > ip_end) {
 		dp_worker_drop(w, port->index, m, DP_DROP_ESP_MALFORMED);
 		return;
@@ -154,6 +160,15 @@ void dp_esp_input(struct dp_worker *w, const struct dp_port *port, struct rte_mb
 			dp_worker_drop(w, port->index, m, DP_DROP_ESP_SELECTOR);
 			return;
 		}
+		/* The selectors allow a prefix (ts_local): after the inbound
+		 * checks the inner packet goes by its own destination (RFC 4301
+		 * 5.2), and dp takes only what classify() would take as local
+		 * for the outer one. It forwards nothing out of a tunnel SA. */
+		const uint8_t *inner_dst = payload + 24;
+		if (inner_dst[0] != 0xff && !dp_port_owns(port, inner_dst)) {
+			dp_worker_drop(w, port->index, m, DP_DROP_ESP_INNER_NOT_LOCAL);
+			return;
+		}
 		payload_len = L3 + (size_t)((payload[4] << 8) | payload[5]);
 		uint8_t eth[L2];
 		memcpy(eth, frame, L2);
@@ -163,8 +178,9 @@ void dp_esp_input(struct dp_worker *w, const struct dp_port *port, struct rte_mb
 	}
 	uint32_t len = (uint32_t)(L2 + L3 + payload_len);
 	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - len));
-	/* The inner packet is for this gateway (its selectors said so):
-	 * local handling, which now knows the SA that protected it. */
+	/* The inner packet is for this gateway (transport: the outer
+	 * destination; tunnel: checked above): local handling, which now
+	 * knows the SA that protected it. */
 	w->cur_sa = id;
 	dp_local_input(w, port, m);
 	w->cur_sa = 0;

@@ -175,7 +175,10 @@ static void local_udp(struct dp_worker *w, const struct dp_port *port, struct rt
 	}
 	uint16_t dport = (uint16_t)((udp[2] << 8) | udp[3]);
 	uint16_t ulen = (uint16_t)((udp[4] << 8) | udp[5]);
-	if (ulen < PMIP_UDP_HLEN || ulen > ip->payload_len) {
+	/* The datagram is ulen bytes (RFC 768) and fills the IPv6 payload:
+	 * no room for bytes after it (RFC 8200 8.1, RFC 3948 2.1), which ESP
+	 * input would otherwise take for the end of the ESP packet. */
+	if (ulen < PMIP_UDP_HLEN || ulen != ip->payload_len) {
 		dp_worker_drop(w, port->index, m, DP_DROP_UDP_MALFORMED);
 		return;
 	}

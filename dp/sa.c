@@ -3,6 +3,7 @@
 #define LOG_MODULE "sa"
 #include "sa.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +39,14 @@ int dp_sa_table_create(struct dp_sa_table *t, uint32_t max, unsigned n_workers, 
 	char name[RTE_HASH_NAMESIZE];
 	static unsigned instances;
 	snprintf(name, sizeof(name), "sa_spi_%u", instances++);
+	/* A deleted SA's SPI slot is freed only after the grace period that
+	 * follows its ctl burst (lock-free rte_hash). A rekey burst deletes
+	 * SAs and adds their successors (RFC 4301 4.4.2 SAD, RFC 7296 2.8),
+	 * so the hash has room for max SAs plus one burst of deletions; the
+	 * id table keeps the limit of max. */
 	struct rte_hash_parameters p = {
 		.name = name,
-		.entries = max < 8 ? 8 : max,
+		.entries = (max < 8 ? 8 : max) + DP_SA_CTL_BURST,
 		.key_len = 8, /* the SPI, zero-extended: one aligned word */
 		.hash_func = rte_hash_crc,
 		.socket_id = socket,
@@ -193,8 +199,17 @@ static int sa_add(struct dp_sa_table *t, const struct pmip_ctl_sa *m)
 	for (unsigned w = 0; w < t->n_workers; w++)
 		*dp_sa_ctr(t, w, m->id) = (struct dp_sa_ctr){ 0 };
 	rcu_assign_pointer(t->sa[m->id], sa);
-	if (m->dir == PMIP_SA_IN &&
-	    rte_hash_add_key_data(t->in_by_spi, &key, (void *)(uintptr_t)m->id) != 0) {
+	int hrc = 0;
+	if (m->dir == PMIP_SA_IN) {
+		hrc = rte_hash_add_key_data(t->in_by_spi, &key, (void *)(uintptr_t)m->id);
+		/* More deletions pending than the headroom holds (a burst
+		 * larger than DP_SA_CTL_BURST): free their slots, then retry. */
+		if (hrc == -ENOSPC && t->n_retired > 0) {
+			dp_sa_synchronize(t);
+			hrc = rte_hash_add_key_data(t->in_by_spi, &key, (void *)(uintptr_t)m->id);
+		}
+	}
+	if (hrc != 0) {
 		rcu_assign_pointer(t->sa[m->id], NULL);
 		retire(t, sa, -1);
 		return PMIP_CTL_REJECT_TABLE_FULL;

@@ -38,6 +38,9 @@
 
 #define DP_SA_MAX_WORKERS 64
 #define DP_SA_SCAN_MS 100
+/* At most this many ctl messages (so SA deletions) are applied between two
+ * grace periods: control.c's CTL_BURST. */
+#define DP_SA_CTL_BURST 32
 
 struct dp_sa {
 	uint32_t id;

@@ -116,11 +116,29 @@ void h_init(enum pmip_role role, const struct h_port_spec *ports, unsigned n_por
 		dp.workers[w].icmp_tokens = DP_ICMP_BURST;
 		dp.workers[w].icmp_tsc = rte_rdtsc();
 	}
+	/* ESP: SAs keyed for both worker structs, and their handoff rings
+	 * (multi-producer, single consumer: the owner). */
+	cr_assert_eq(dp_sa_table_create(&dp.sas, H_MAX_SAS, 2, (int)rte_socket_id()), 0);
+	for (unsigned w = 0; w < 2; w++) {
+		char name[32];
+		snprintf(name, sizeof(name), "h_handoff%u", w);
+		dp.handoff[w] = rte_ring_create(name, H_HANDOFF_RING, (int)rte_socket_id(),
+						RING_F_SC_DEQ);
+		cr_assert_not_null(dp.handoff[w]);
+	}
 }
 
 void h_fini(void)
 {
 	h_tx_clear();
+	for (unsigned w = 0; w < 2; w++) {
+		struct rte_mbuf *m;
+		while (dp.handoff[w] != NULL && rte_ring_sc_dequeue(dp.handoff[w], (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(dp.handoff[w]);
+		dp.handoff[w] = NULL;
+	}
+	dp_sa_table_destroy(&dp.sas);
 	dp_tables_destroy(&dp.tables);
 	for (unsigned w = 0; w < 2; w++)
 		rte_free(dp.workers[w].bctr);
@@ -145,6 +163,47 @@ int h_apply(struct pmip_ctl_msg *m)
 	m->generation = dp.generation;
 	int rc = dp_tables_apply(&dp.tables, m);
 	dp_tables_synchronize(&dp.tables);
+	return rc;
+}
+
+struct pmip_ctl_sa h_sa_spec(uint32_t id, uint8_t dir, uint8_t mode, uint8_t alg, uint32_t spi,
+			     const char *local, const char *remote)
+{
+	struct pmip_ctl_sa s = { .id = id, .spi = spi, .dir = dir, .mode = mode, .alg = alg };
+	const struct pmip_esp_alg_desc *d = pmip_esp_alg_desc(alg);
+	s.enc_key_len = d != NULL ? d->enc_key_len : 16;
+	s.auth_key_len = d != NULL ? d->auth_key_len : 0;
+	for (unsigned i = 0; i < sizeof(s.enc_key); i++)
+		s.enc_key[i] = (uint8_t)(spi * 31u + alg * 7u + i);
+	for (unsigned i = 0; i < sizeof(s.auth_key); i++)
+		s.auth_key[i] = (uint8_t)(spi * 17u + alg * 5u + 0x80u + i);
+	s.replay_window = 128;
+	s.udp_sport = 4500;
+	s.udp_dport = 4500;
+	s.local = h_ip(local);
+	s.remote = h_ip(remote);
+	s.ts_local = s.local;
+	s.ts_remote = s.remote;
+	s.ts_local_len = 128;
+	s.ts_remote_len = 128;
+	return s;
+}
+
+int h_sa(const struct pmip_ctl_sa *sa)
+{
+	struct pmip_ctl_msg m = { .type = PMIP_CTL_SA_ADD, .generation = dp.generation };
+	m.u.sa = *sa;
+	int rc = dp_sa_apply(&dp.sas, &m);
+	dp_sa_synchronize(&dp.sas);
+	return rc;
+}
+
+int h_sa_del(uint32_t id)
+{
+	struct pmip_ctl_msg m = { .type = PMIP_CTL_SA_DEL, .generation = dp.generation };
+	m.u.sa.id = id;
+	int rc = dp_sa_apply(&dp.sas, &m);
+	dp_sa_synchronize(&dp.sas);
 	return rc;
 }
 

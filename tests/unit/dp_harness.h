@@ -2,7 +2,11 @@
  * net_null ports, the global dp state of one MAG or LMA, one worker, a real
  * shared-memory segment (punt and evt rings), and packet builders. Tests
  * call dp_rx_burst() directly and read what the worker queued in its tx
- * buffers (txbuf[port]) before any flush. */
+ * buffers (txbuf[port]) before any flush.
+ *
+ * ESP: dp.sas holds H_MAX_SAS SAs with crypto contexts for both worker
+ * structs, and dp.handoff[0..1] exist; dp.n_workers stays 1 (no handoff)
+ * unless a test sets it to 2. */
 #ifndef PMIP_TEST_DP_HARNESS_H
 #define PMIP_TEST_DP_HARNESS_H
 
@@ -15,6 +19,8 @@
 #include "dp.h"
 
 #define H_MAX_PORTS 4
+#define H_MAX_SAS 64           /* dp.sas: ids 1 .. H_MAX_SAS - 1 */
+#define H_HANDOFF_RING 256     /* entries of each dp.handoff ring */
 
 struct h_port_spec {
 	enum pmip_port_kind kind;
@@ -42,6 +48,17 @@ int h_binding(uint32_t id, uint32_t tunnel, const char *hnp, const char *hoa, ui
 int h_binding_del(uint32_t id);
 
 struct in6_addr h_ip(const char *s);
+
+/* ESP SAs. h_sa_spec() fills an SA_ADD body: replay window 128, ports
+ * 4500/4500, traffic selectors the two outer addresses /128, no lifetimes,
+ * and keys derived from the SPI and the algorithm, so that an outbound SA
+ * and an inbound SA with the same SPI and algorithm share their keys (one
+ * gateway's outbound SA is the other's inbound one). */
+struct pmip_ctl_sa h_sa_spec(uint32_t id, uint8_t dir, uint8_t mode, uint8_t alg, uint32_t spi,
+			     const char *local, const char *remote);
+/* SA_ADD / SA_DEL applied as the main lcore does (with the grace period). */
+int h_sa(const struct pmip_ctl_sa *sa);
+int h_sa_del(uint32_t id);
 
 /* An Ethernet + IPv6 + UDP frame with payload_len bytes of payload. */
 struct rte_mbuf *h_udp(const uint8_t src_mac[6], const uint8_t dst_mac[6], const char *src,
