@@ -118,6 +118,11 @@ const char *pmip_ike_proposals_parse(const char *list, bool ike, struct pmip_ike
 enum pmip_ike_auth { PMIP_IKE_AUTH_PSK = 1, PMIP_IKE_AUTH_CERT = 2 };
 enum pmip_ike_initiate { PMIP_IKE_INITIATE_AUTO = 0, PMIP_IKE_INITIATE_YES, PMIP_IKE_INITIATE_NO };
 enum pmip_esp_mode { PMIP_ESP_MODE_TRANSPORT = 1, PMIP_ESP_MODE_TUNNEL_UDP = 2 };
+/* Traffic selectors of the CHILD_SA: the Mobility Header only (protocol
+ * 135, what RFC 5213 4 asks to protect), any protocol, or auto: MH in
+ * transport mode, any in tunnel-udp (userspace peers such as strongSwan's
+ * kernel-libipsec cannot match the Mobility Header). */
+enum pmip_ts_protocol { PMIP_TS_PROTO_AUTO = 0, PMIP_TS_PROTO_MH, PMIP_TS_PROTO_ANY };
 
 /* [ike.peer.NAME]: a gateway we run IKEv2 with (seed 4.3: one IKE SA per
  * MAG-LMA pair, shared by all mobile nodes). */
@@ -132,6 +137,7 @@ struct pmip_config_peer {
 	char ca[PATH_MAX];                 /* CA that must have signed its certificate */
 	enum pmip_ike_initiate initiate;   /* AUTO: yes on a MAG, no on an LMA */
 	enum pmip_esp_mode mode;           /* CHILD_SA mode; NAT forces tunnel-udp */
+	enum pmip_ts_protocol ts_protocol; /* CHILD_SA selectors' protocol */
 	struct pmip_prefix pool;           /* LMA: home addresses for this peer's MNs */
 	bool has_pool;
 	int line;

@@ -14,6 +14,7 @@ static const char *const level_names[] = { "err", "warning", "notice", "info", "
 static const char *const auth_names[] = { "", "psk", "cert", NULL };
 static const char *const initiate_names[] = { "auto", "yes", "no", NULL };
 static const char *const mode_names[] = { "", "transport", "tunnel-udp", NULL };
+static const char *const ts_protocol_names[] = { "auto", "mh", "any", NULL };
 
 #define CFG(f) offsetof(struct pmip_config, f), sizeof(((struct pmip_config *)0)->f)
 #define PORT(f) offsetof(struct pmip_config_port, f), sizeof(((struct pmip_config_port *)0)->f)
@@ -105,6 +106,8 @@ const struct key_spec cfg_key_specs[] = {
 	  "auto, yes or no", 0 },
 	{ SEC_PEER, "mode", KT_ENUM, PEER(mode), 0, 0, mode_names, false, "transport",
 	  "transport or tunnel-udp", 0 },
+	{ SEC_PEER, "ts_protocol", KT_ENUM, PEER(ts_protocol), 0, 0, ts_protocol_names, false, "auto",
+	  "auto, mh or any", 0 },
 	{ SEC_PEER, "pool", KT_PREFIX1, PEER(pool), 0, 0, NULL, false, NULL,
 	  "an IPv6 prefix home addresses are assigned from",
 	  offsetof(struct pmip_config_peer, has_pool) },

@@ -420,10 +420,10 @@ static size_t list_sas(const struct cp_ctx *cp, char *out, size_t cap)
 				continue;
 			n += (size_t)snprintf(out + n, cap - n,
 					      "%s{\"spi_in\":\"%08x\",\"spi_out\":\"%08x\",\"mode\":\"%s\","
-					      "\"sa_in\":%u,\"sa_out\":%u,\"replaced\":%s}",
+					      "\"ts_protocol\":%u,\"sa_in\":%u,\"sa_out\":%u,\"replaced\":%s}",
 					      cf ? "" : ",", c->spi_in, c->spi_out,
 					      c->mode == PMIP_ESP_MODE_TRANSPORT ? "transport" : "tunnel-udp",
-					      c->dp_in, c->dp_out, c->replaced ? "true" : "false");
+					      c->ts_proto, c->dp_in, c->dp_out, c->replaced ? "true" : "false");
 			cf = false;
 		}
 		n += (size_t)snprintf(out + n, cap - n, "]}");

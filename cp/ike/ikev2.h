@@ -35,8 +35,10 @@
 #include "hmap.h"
 #include "ike_crypto.h"
 #include "ike_msg.h"
+#include "net/pkt.h"
 
 #define IKEV2_PORT 500
+
 #define IKEV2_NATT_PORT 4500
 #define IKEV2_NONCE_LEN 32
 #define IKEV2_MSG_MAX 4096
@@ -61,6 +63,7 @@ struct ikev2_child {
 	uint8_t mode;               /* PMIP_ESP_MODE_* */
 	struct in6_addr ts_local, ts_remote;
 	uint8_t ts_local_len, ts_remote_len;
+	uint8_t ts_proto;           /* 0 (any) or 135 (the Mobility Header) */
 	uint32_t dp_in, dp_out;     /* ids the environment gave them */
 	uint64_t created_ns;
 	/* The lowest nonce of the exchange that made it: simultaneous rekeys
@@ -330,8 +333,12 @@ bool ikev2_child_accept(struct ikev2 *e, struct ikev2_child *c, const struct ike
 /* Traffic selectors: our proposal, the responder's narrowing, the check. */
 void ikev2_child_ts(struct ikev2_sa *sa, struct ikev2_child *c, struct ike_ts_list *tsi,
 		    struct ike_ts_list *tsr);
+/* The selectors' protocol we want for c: 135 (Mobility Header) or 0. */
+uint8_t ikev2_ts_proto_wanted(const struct ikev2_sa *sa, const struct ikev2_child *c);
+/* answer: the selectors are the peer's answer to ours (we must have
+ * proposed them); else its proposal, which we narrow. */
 bool ikev2_child_narrow(struct ikev2_sa *sa, struct ikev2_child *c, const struct ike_ts_list *tsi,
-			const struct ike_ts_list *tsr);
+			const struct ike_ts_list *tsr, bool answer);
 int ikev2_child_install(struct ikev2 *e, struct ikev2_sa *sa);
 void ikev2_child_remove(struct ikev2 *e, struct ikev2_sa *sa);
 

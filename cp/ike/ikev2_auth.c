@@ -338,7 +338,7 @@ void ikev2_auth_response(struct ikev2 *e, struct ikev2_sa *sa, const struct ike_
 	}
 	struct ikev2_child *c = &sa->children[0];
 	if (pl->n_sa == 1 && pl->n_tsi == 1 && pl->n_tsr == 1 && ikev2_child_accept(e, c, &pl->sa) &&
-	    ikev2_child_narrow(sa, c, &pl->tsi, &pl->tsr)) {
+	    ikev2_child_narrow(sa, c, &pl->tsi, &pl->tsr, true)) {
 		bool transport = ike_payloads_notify(pl, IKE_N_USE_TRANSPORT_MODE) != NULL;
 		c->mode = transport ? PMIP_ESP_MODE_TRANSPORT : PMIP_ESP_MODE_TUNNEL_UDP;
 		established(e, sa);
@@ -448,26 +448,25 @@ void ikev2_auth_request(struct ikev2 *e, struct ikev2_sa *sa, const struct ike_m
 	memset(c, 0, sizeof(*c));
 	c->sa = sa;
 	static struct ike_sa answer;
+	bool want_transport = ike_payloads_notify(pl, IKE_N_USE_TRANSPORT_MODE) != NULL;
+	/* Transport only without NAT: behind one, tunnel mode in UDP is what
+	 * our data plane speaks (RFC 3948). */
+	c->mode = want_transport && !sa->nat_local && !sa->nat_remote ? PMIP_ESP_MODE_TRANSPORT
+								       : PMIP_ESP_MODE_TUNNEL_UDP;
 	bool child_ok = ikev2_child_choose(e, c, &pl->sa, &answer) &&
-			ikev2_child_narrow(sa, c, &pl->tsi, &pl->tsr);
+			ikev2_child_narrow(sa, c, &pl->tsi, &pl->tsr, false);
 	if (child_ok) {
 		ike_build_sa(&b, &answer);
 		static struct ike_ts_list tsi, tsr;
 		ikev2_child_ts(sa, c, &tsi, &tsr);
 		ike_build_ts(&b, IKE_PLD_TSI, &tsi);
 		ike_build_ts(&b, IKE_PLD_TSR, &tsr);
-		bool want_transport = ike_payloads_notify(pl, IKE_N_USE_TRANSPORT_MODE) != NULL;
-		/* Transport only without NAT: behind one, tunnel mode in UDP
-		 * is what our data plane speaks (RFC 3948). */
-		c->mode = want_transport && !sa->nat_local && !sa->nat_remote
-				  ? PMIP_ESP_MODE_TRANSPORT
-				  : PMIP_ESP_MODE_TUNNEL_UDP;
 		if (c->mode == PMIP_ESP_MODE_TRANSPORT) {
 			struct ike_notify tm = { .type = IKE_N_USE_TRANSPORT_MODE };
 			ike_build_notify(&b, &tm);
 		}
 	} else {
-		struct ike_notify n = { .type = ikev2_child_narrow(sa, c, &pl->tsi, &pl->tsr)
+		struct ike_notify n = { .type = ikev2_child_narrow(sa, c, &pl->tsi, &pl->tsr, false)
 						       ? IKE_N_NO_PROPOSAL_CHOSEN
 						       : IKE_N_TS_UNACCEPTABLE };
 		if (n.type == IKE_N_TS_UNACCEPTABLE)

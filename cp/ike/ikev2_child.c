@@ -118,12 +118,12 @@ bool ikev2_child_accept(struct ikev2 *e, struct ikev2_child *c, const struct ike
 	return false;
 }
 
-static void ts_one(struct ike_ts_list *l, const struct in6_addr *a, uint8_t len)
+static void ts_one(struct ike_ts_list *l, const struct in6_addr *a, uint8_t len, uint8_t proto)
 {
 	memset(l, 0, sizeof(*l));
 	struct ike_ts *t = &l->ts[l->n++];
 	t->type = IKE_TS_IPV6_ADDR_RANGE;
-	t->proto = 0;
+	t->proto = proto;
 	t->start_port = 0;
 	t->end_port = 65535;
 	memcpy(t->start.b, a, 16);
@@ -144,45 +144,75 @@ void ikev2_child_ts(struct ikev2_sa *sa, struct ikev2_child *c, struct ike_ts_li
 		c->ts_local = sa->local;
 		c->ts_remote = sa->remote;
 		c->ts_local_len = c->ts_remote_len = 128;
+		c->ts_proto = ikev2_ts_proto_wanted(sa, c);
 	}
-	ts_one(sa->initiator ? tsi : tsr, &c->ts_local, c->ts_local_len);
-	ts_one(sa->initiator ? tsr : tsi, &c->ts_remote, c->ts_remote_len);
+	ts_one(sa->initiator ? tsi : tsr, &c->ts_local, c->ts_local_len, c->ts_proto);
+	ts_one(sa->initiator ? tsr : tsi, &c->ts_remote, c->ts_remote_len, c->ts_proto);
 }
 
 static bool ts_covers(const struct ike_ts *t, const struct in6_addr *a)
 {
-	return t->type == IKE_TS_IPV6_ADDR_RANGE && (t->proto == 0 || t->proto == 135) &&
-	       memcmp(t->start.b, a, 16) <= 0 && memcmp(a, t->end.b, 16) <= 0;
+	return t->type == IKE_TS_IPV6_ADDR_RANGE &&
+	       (t->proto == 0 || t->proto == PMIP_IPPROTO_MH) && memcmp(t->start.b, a, 16) <= 0 &&
+	       memcmp(a, t->end.b, 16) <= 0 && t->start_port == 0 && t->end_port == 65535;
 }
 
-static bool list_covers(const struct ike_ts_list *l, const struct in6_addr *a)
+/* The first selector of l covering a, or NULL. */
+static const struct ike_ts *list_covers(const struct ike_ts_list *l, const struct in6_addr *a)
 {
 	for (unsigned i = 0; i < l->n; i++)
 		if (ts_covers(&l->ts[i], a))
-			return true;
-	return false;
+			return &l->ts[i];
+	return NULL;
+}
+
+uint8_t ikev2_ts_proto_wanted(const struct ikev2_sa *sa, const struct ikev2_child *c)
+{
+	enum pmip_ts_protocol p = sa->peer != NULL ? sa->peer->ts_protocol : PMIP_TS_PROTO_AUTO;
+	if (p == PMIP_TS_PROTO_AUTO)
+		p = c->mode == PMIP_ESP_MODE_TUNNEL_UDP || sa->nat_local || sa->nat_remote ||
+				    (sa->peer != NULL && sa->peer->mode == PMIP_ESP_MODE_TUNNEL_UDP)
+			    ? PMIP_TS_PROTO_ANY
+			    : PMIP_TS_PROTO_MH;
+	return p == PMIP_TS_PROTO_MH ? PMIP_IPPROTO_MH : 0;
 }
 
 bool ikev2_child_narrow(struct ikev2_sa *sa, struct ikev2_child *c, const struct ike_ts_list *tsi,
-			const struct ike_ts_list *tsr)
+			const struct ike_ts_list *tsr, bool answer)
 {
 	const struct ike_ts_list *mine = sa->initiator ? tsi : tsr;
 	const struct ike_ts_list *theirs = sa->initiator ? tsr : tsi;
 	/* Our side: our own address, always. */
-	if (!list_covers(mine, &sa->local))
+	const struct ike_ts *m = list_covers(mine, &sa->local);
+	if (m == NULL)
 		return false;
 	/* Their side: their address; behind a NAT (2.23) the inner address
 	 * is theirs to say: the first address they name. */
 	struct in6_addr peer = sa->remote;
-	if (!list_covers(theirs, &peer)) {
+	const struct ike_ts *t = list_covers(theirs, &peer);
+	if (t == NULL) {
 		if (!(sa->nat_remote || sa->nat_local) || theirs->n == 0 ||
-		    theirs->ts[0].type != IKE_TS_IPV6_ADDR_RANGE)
+		    theirs->ts[0].type != IKE_TS_IPV6_ADDR_RANGE ||
+		    !ts_covers(&theirs->ts[0], (const struct in6_addr *)theirs->ts[0].start.b))
 			return false;
-		memcpy(&peer, theirs->ts[0].start.b, 16);
+		t = &theirs->ts[0];
+		memcpy(&peer, t->start.b, 16);
+	}
+	/* The protocol (2.9): an answer is what we proposed or narrower; a
+	 * proposal is narrowed to the Mobility Header if we want that. */
+	uint8_t proto = m->proto != 0 ? m->proto : t->proto;
+	if (answer) {
+		if (m->proto != t->proto || (c->ts_proto != 0 && proto != c->ts_proto))
+			return false;
+	} else if (proto == 0) {
+		proto = ikev2_ts_proto_wanted(sa, c);
+	} else if (m->proto != t->proto && m->proto != 0 && t->proto != 0) {
+		return false;
 	}
 	c->ts_local = sa->local;
 	c->ts_remote = peer;
 	c->ts_local_len = c->ts_remote_len = 128;
+	c->ts_proto = proto;
 	return true;
 }
 

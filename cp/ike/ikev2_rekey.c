@@ -138,6 +138,7 @@ int ikev2_rekey_child_start(struct ikev2 *e, struct ikev2_sa *sa, struct ikev2_c
 	c->ts_remote = old->ts_remote;
 	c->ts_local_len = old->ts_local_len;
 	c->ts_remote_len = old->ts_remote_len;
+	c->ts_proto = old->ts_proto;
 	rk->old_child = (int)(old - sa->children);
 	rk->ni_len = IKEV2_NONCE_LEN;
 	if (RAND_bytes(rk->ni, (int)rk->ni_len) != 1)
@@ -202,7 +203,7 @@ static void child_rekey_response(struct ikev2 *e, struct ikev2_sa *sa, const str
 	}
 	struct ikev2_child *c = &rk->next;
 	if (pl->n_sa != 1 || pl->n_nonce != 1 || pl->n_tsi != 1 || pl->n_tsr != 1 ||
-	    !ikev2_child_accept(e, c, &pl->sa) || !ikev2_child_narrow(sa, c, &pl->tsi, &pl->tsr)) {
+	    !ikev2_child_accept(e, c, &pl->sa) || !ikev2_child_narrow(sa, c, &pl->tsi, &pl->tsr, true)) {
 		e->stats.no_proposal++;
 		pmip_warn("CHILD_SA rekey refused or unacceptable answer: the old SA runs until "
 			  "its hard lifetime");
@@ -298,7 +299,7 @@ static void child_rekey_request(struct ikev2 *e, struct ikev2_sa *sa, uint32_t m
 				    NULL, 0);
 		return;
 	}
-	if (pl->n_tsi != 1 || pl->n_tsr != 1 || !ikev2_child_narrow(sa, c, &pl->tsi, &pl->tsr)) {
+	if (pl->n_tsi != 1 || pl->n_tsr != 1 || !ikev2_child_narrow(sa, c, &pl->tsi, &pl->tsr, false)) {
 		e->stats.ts_unacceptable++;
 		memset(c, 0, sizeof(*c));
 		ikev2_answer_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA, msg_id, IKE_N_TS_UNACCEPTABLE,

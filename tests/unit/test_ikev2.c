@@ -19,8 +19,11 @@ Test(ikev2, psk_with_home_address_from_the_pool)
 	cr_assert_str_eq(a, "2001:db8:1000::1");
 	cr_assert_eq(sa->got_prefix_len, 64);
 	cr_assert_eq(lma.n_taken, 1);
-	/* Transport mode protects the Mobility Header between the two. */
+	/* Transport mode protects the Mobility Header between the two: the
+	 * selectors are narrowed to it (RFC 5213 4). */
 	cr_assert_eq(mag.esp[0].mode, PMIP_ESP_MODE_TRANSPORT);
+	cr_assert_eq(sa->children[0].ts_proto, PMIP_IPPROTO_MH);
+	cr_assert_eq(pair_first_sa(&lma, IKEV2_ESTABLISHED)->children[0].ts_proto, PMIP_IPPROTO_MH);
 	cr_assert_eq(mag.e.stats.established, 1);
 	cr_assert_eq(lma.e.stats.established, 1);
 	cr_assert_eq(lma.e.half_open, 0);
@@ -123,6 +126,33 @@ Test(ikev2, certificates_with_ecdsa_signatures)
 	cr_assert(pair_first_sa(&mag, IKEV2_ESTABLISHED)->cp_got);
 }
 
+Test(ikev2, certificates_with_rsa_signatures)
+{
+#define RSA PMIP_SOURCE_ROOT "/tests/data/ike/rsa-pki/"
+	setup("local_id = mag1.example.net", "local_id = lma@example.net",
+	      "auth = cert\nid = lma@example.net\ncert = " RSA "mag.pem\nkey = " RSA
+	      "mag.key\nca = " RSA "ca.pem",
+	      "auth = cert\nid = mag1.example.net\ncert = " RSA "lma.pem\nkey = " RSA
+	      "lma.key\nca = " RSA "ca.pem");
+	mag_connect(NULL);
+	assert_up();
+}
+
+Test(ikev2, certificate_from_another_ca_fails)
+{
+	/* The LMA trusts the RSA CA only; the MAG's certificate is ECDSA's. */
+	setup("local_id = mag1.example.net", "local_id = lma@example.net",
+	      "auth = cert\nid = lma@example.net\ncert = " PKI "mag.pem\nkey = " PKI
+	      "mag.key\nca = " PKI "ca.pem",
+	      "auth = cert\nid = mag1.example.net\ncert = " RSA "lma.pem\nkey = " RSA
+	      "lma.key\nca = " RSA "ca.pem");
+	mag_connect(NULL);
+	pair_run(&net, NULL, NULL, 200);
+	cr_assert_eq(lma.e.stats.auth_failed, 1);
+	cr_assert_eq(pair_sas(&lma, IKEV2_ESTABLISHED) + pair_sas(&mag, IKEV2_ESTABLISHED), 0);
+	cr_assert_eq(pair_esp_count(&mag) + pair_esp_count(&lma), 0);
+}
+
 Test(ikev2, certificate_identity_mismatch_fails)
 {
 	/* The LMA expects another identity than the MAG's certificate has. */
@@ -135,6 +165,20 @@ Test(ikev2, certificate_identity_mismatch_fails)
 	pair_run(&net, NULL, NULL, 200);
 	cr_assert_eq(lma.e.stats.auth_failed, 1);
 	cr_assert_eq(pair_sas(&lma, IKEV2_ESTABLISHED) + pair_sas(&mag, IKEV2_ESTABLISHED), 0);
+}
+
+Test(ikev2, responder_narrows_selectors_to_the_mobility_header)
+{
+	setup(NULL, NULL, "psk = " PSK "\nts_protocol = any", "psk = " PSK "\nts_protocol = mh");
+	struct ikev2_sa *sa = mag_connect(NULL);
+	assert_up();
+	cr_assert_eq(sa->children[0].ts_proto, PMIP_IPPROTO_MH, "the MAG took the narrowing");
+	pair_net_fini(&net);
+	/* And the other way round: a proposal for the MH only is kept. */
+	setup(NULL, NULL, "psk = " PSK "\nts_protocol = mh", "psk = " PSK "\nts_protocol = any");
+	sa = mag_connect(NULL);
+	assert_up();
+	cr_assert_eq(pair_first_sa(&lma, IKEV2_ESTABLISHED)->children[0].ts_proto, PMIP_IPPROTO_MH);
 }
 
 Test(ikev2, reuse_rule_one_ike_sa_per_lma)
@@ -237,6 +281,8 @@ Test(ikev2, nat_traversal_floats_to_4500)
 	/* Behind a NAT: tunnel mode in UDP (RFC 3948), whatever was asked. */
 	cr_assert_eq(mag.esp[0].mode, PMIP_ESP_MODE_TUNNEL_UDP);
 	cr_assert_eq(lma.esp[0].mode, PMIP_ESP_MODE_TUNNEL_UDP);
+	cr_assert_eq(a->children[0].ts_proto, 0, "tunnel mode: any protocol");
+	cr_assert_eq(b->children[0].ts_proto, 0);
 	/* The MAG keeps its mapping open. */
 	mag.cfg.ike.nat_keepalive_s = 1;
 	ikev2_keepalive_arm(&mag.e, a);
