@@ -205,7 +205,8 @@ int cp_sa_del(struct cp_ctx *cp, uint32_t id, cp_ack_cb cb, void *arg, const cha
 /* The outbound SA to protect packets to dst with; 0 if none: the newest
  * whose remote is dst, or (tunnel mode) whose ts_remote covers it. */
 uint32_t cp_sa_out_for(const struct cp_ctx *cp, const struct in6_addr *dst);
-/* A free SA id (1 .. max-1) other than except; 0 if the table is full. */
+/* A free SA id other than except, the highest first (IKE's; SAs added by
+ * hand usually take small ids); 0 if the table is full. */
 uint32_t cp_sa_free_id(const struct cp_ctx *cp, uint32_t except);
 void cp_sa_on_expire(struct cp_ctx *cp, const struct pmip_evt_sa_expire *x);
 void cp_sa_push_all(struct cp_ctx *cp);

@@ -308,6 +308,8 @@ void cp_ike_free(struct cp_ctx *cp)
 	if (cp->ike == NULL)
 		return;
 	evloop_timer_stop(cp->loop, &cp->ike->keep_up);
+	if (cp->link.ready)
+		ikev2_shutdown(&cp->ike->e);
 	ikev2_free(&cp->ike->e);
 	free(cp->ike);
 	cp->ike = NULL;

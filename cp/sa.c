@@ -185,7 +185,8 @@ uint32_t cp_sa_out_for(const struct cp_ctx *cp, const struct in6_addr *dst)
 
 uint32_t cp_sa_free_id(const struct cp_ctx *cp, uint32_t except)
 {
-	for (uint32_t id = 1; id < cp->sas.max; id++)
+	/* From the top: ids chosen by hand (pmipctl cp sa add) are small. */
+	for (uint32_t id = cp->sas.max - 1; id >= 1; id--)
 		if (!cp->sas.e[id].in_use && id != except)
 			return id;
 	return 0;

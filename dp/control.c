@@ -39,9 +39,38 @@ static void ctl_reject(const struct pmip_ctl_msg *m, enum pmip_ctl_reject_reason
 	evt_send(&e);
 }
 
+/* A pmip-cp other than the one that installed the ESP SAs has none of
+ * their keys nor the IKE SAs behind them (it negotiates anew, with SA ids
+ * of its own): the SAs of its predecessor go. Bindings, tunnels and routes
+ * stay, so forwarding goes on across a cp restart. */
+static void flush_orphan_sas(const struct pmip_ctl_hello *h)
+{
+	static int32_t last_pid;
+	static uint64_t last_start_ns;
+	bool other = last_pid != 0 && (h->cp_pid != last_pid || h->cp_start_ns != last_start_ns);
+	last_pid = h->cp_pid;
+	last_start_ns = h->cp_start_ns;
+	if (!other || dp.sas.count == 0)
+		return;
+	unsigned n = 0;
+	for (uint32_t id = 1; id < dp.sas.max; id++) {
+		if (dp_sa_get(&dp.sas, id) == NULL)
+			continue;
+		struct pmip_ctl_msg del = { .type = PMIP_CTL_SA_DEL };
+		del.u.sa.id = id;
+		if (dp_sa_apply(&dp.sas, &del) == PMIP_CTL_OK)
+			n++;
+		if (n % 32 == 0)
+			dp_sa_synchronize(&dp.sas); /* room for the retired ones */
+	}
+	dp_sa_synchronize(&dp.sas);
+	pmip_notice("new pmip-cp: %u ESP SAs of its predecessor removed", n);
+}
+
 static void ctl_hello(const struct pmip_ctl_msg *m)
 {
 	pmip_notice("hello from pmip-cp pid %d", m->u.hello.cp_pid);
+	flush_orphan_sas(&m->u.hello);
 	struct pmip_evt_msg e = { .type = PMIP_EVT_HELLO_ACK, .seq = m->seq };
 	e.u.hello_ack.generation = dp.generation;
 	e.u.hello_ack.dp_pid = (int32_t)getpid();

@@ -261,3 +261,21 @@ while True:
     data, peer = s.recvfrom(65535)
     s.sendto(data, peer)' "$2" "$3"
 }
+
+# Wait until gateway $1 has exactly one established IKE SA ($2 s); print it.
+lab_wait_ike() { # gw secs
+	local i out
+	for ((i = 0; i < ${2:-20} * 10; i++)); do
+		out=$(lab_ctl "$1" cp ike list 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+s = [x for x in d.get("sas", []) if x["state"] == "established"]
+if len(s) == 1 and s[0]["children"]:
+    s, c = s[0], s[0]["children"][0]
+    print("IKE SA %s_%s with %s (%s), CHILD_SA %s in %s out %s, sa ids in %d out %d" % (
+        s["spi_i"], s["spi_r"], s["remote"], s["role"], c["mode"], c["spi_in"], c["spi_out"],
+        c["sa_in"], c["sa_out"]))' 2>/dev/null) && [ -n "$out" ] && { echo "$out"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}

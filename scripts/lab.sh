@@ -18,6 +18,23 @@ demo() {
 	lab_in pl-mn1 ping -6 -c 3 -i 0.2 -W 2 $LAB_MAG1_ACC || rc=1
 	lab_log "cn1 pings the LMA's network address $LAB_LMA1_NET"
 	lab_in pl-cn1 ping -6 -c 3 -i 0.2 -W 2 $LAB_LMA1_NET || rc=1
+	lab_log "IKEv2 between the MAG and the LMA (pre-shared key; the MAG initiates)"
+	local ike
+	if ike=$(lab_wait_ike mag1 20); then
+		lab_log "MAG: $ike"
+		lab_log "LMA: $(lab_wait_ike lma1 5)"
+		local out before after
+		out=$(lab_ctl mag1 cp ike list | python3 -c 'import json,sys; print(json.load(sys.stdin)["sas"][0]["children"][0]["sa_out"])')
+		before=$(lab_ctl mag1 cp stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["echo"]["replies_received"])')
+		lab_ctl mag1 cp sa ping id="$out" count=3 >/dev/null || rc=1
+		sleep 1
+		after=$(lab_ctl mag1 cp stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["echo"]["replies_received"])')
+		lab_log "ESP: the MAG's echo requests to the LMA under the CHILD_SA: $((after - before)) of 3 answered under the LMA's SA"
+		[ $((after - before)) -ge 3 ] || rc=1
+	else
+		lab_log "no IKE SA between the MAG and the LMA"
+		rc=1
+	fi
 	lab_log "bindings for mn1 installed through the control sockets (PMIPv6 signalling is not built yet)"
 	local mac hoa
 	mac=$(ip -n pl-mn1 link show eth0 | awk '/link\/ether/ {print $2}')

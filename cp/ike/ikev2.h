@@ -262,6 +262,9 @@ struct ikev2_sa *ikev2_connect(struct ikev2 *e, const struct pmip_config_peer *p
 			       const struct in6_addr *want, const char **why);
 /* The established (or establishing) SA to a peer address, or NULL. */
 struct ikev2_sa *ikev2_find_peer(struct ikev2 *e, const struct in6_addr *remote);
+/* Shutting down: tell every peer with an established IKE SA (Delete, sent
+ * once). ikev2_free() then frees everything. */
+void ikev2_shutdown(struct ikev2 *e);
 /* Delete an SA: INFORMATIONAL Delete to the peer, then local removal. */
 void ikev2_delete(struct ikev2 *e, struct ikev2_sa *sa);
 const char *ikev2_state_name(enum ikev2_state s);
@@ -281,6 +284,8 @@ void ikev2_sa_free(struct ikev2 *e, struct ikev2_sa *sa, const char *why);
 /* Free all but the cached answer to the peer's last request, which stays
  * (state DEAD) while the peer may still retransmit that request. */
 void ikev2_sa_linger(struct ikev2 *e, struct ikev2_sa *sa, const char *why);
+/* How long a peer with our settings keeps retransmitting one request. */
+uint64_t ikev2_patience_ms(const struct ikev2 *e);
 /* Index a responder SA once its SPIi is known (initiators index at birth). */
 void ikev2_sa_index(struct ikev2 *e, struct ikev2_sa *sa);
 void ikev2_sa_unindex(struct ikev2 *e, struct ikev2_sa *sa);

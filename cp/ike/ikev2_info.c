@@ -97,6 +97,19 @@ void ikev2_delete(struct ikev2 *e, struct ikev2_sa *sa)
 	ikev2_run_pending(e, sa);
 }
 
+void ikev2_shutdown(struct ikev2 *e)
+{
+	/* One Delete per established IKE SA, not retransmitted: the peers
+	 * clean up now instead of after their liveness checks (1.4.1). */
+	for (uint32_t i = 0; i < e->max_sas; i++) {
+		struct ikev2_sa *sa = &e->sas[i];
+		if (!sa->in_use || sa->state != IKEV2_ESTABLISHED || sa->req != NULL)
+			continue;
+		if (send_delete(e, sa, IKE_PROTO_IKE, 0) == 0)
+			evloop_timer_stop(e->loop, &sa->rtx_timer);
+	}
+}
+
 /* ------------------------------------------------------- the peer's own -- */
 
 /* Remove what the peer deleted; answer with our inbound SPIs of the same

@@ -559,5 +559,7 @@ void ikev2_init_request(struct ikev2 *e, const struct ike_msg *m, const uint8_t 
 	sa->state = IKEV2_INIT_DONE;
 	sa->peer_next_id = 1;
 	e->half_open++;
+	/* A half-open SA lives as long as its initiator may retransmit. */
+	evloop_timer_start(e->loop, &sa->rtx_timer, ikev2_patience_ms(e));
 	ikev2_send_response(e, sa, msg, out_len, 0);
 }

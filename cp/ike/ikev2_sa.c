@@ -224,6 +224,13 @@ void ikev2_sa_free(struct ikev2 *e, struct ikev2_sa *sa, const char *why)
 	sa_forget(e, sa);
 }
 
+uint64_t ikev2_patience_ms(const struct ikev2 *e)
+{
+	/* As long as a peer with our settings keeps retransmitting. */
+	uint64_t ms = (uint64_t)e->cfg->ike.retransmit_ms << (e->cfg->ike.retransmit_tries + 1);
+	return ms < 300000 ? ms : 300000;
+}
+
 void ikev2_sa_linger(struct ikev2 *e, struct ikev2_sa *sa, const char *why)
 {
 	sa_release(e, sa, why);
@@ -233,9 +240,8 @@ void ikev2_sa_linger(struct ikev2 *e, struct ikev2_sa *sa, const char *why)
 	}
 	/* Keep answering retransmissions of the request we just answered
 	 * (2.1) for as long as the peer retransmits it, then forget. */
-	uint64_t ms = (uint64_t)e->cfg->ike.retransmit_ms << (e->cfg->ike.retransmit_tries + 1);
 	evloop_timer_init(&sa->rtx_timer, on_linger_end, sa);
-	evloop_timer_start(e->loop, &sa->rtx_timer, ms < 300000 ? ms : 300000);
+	evloop_timer_start(e->loop, &sa->rtx_timer, ikev2_patience_ms(e));
 }
 
 struct ikev2_sa *ikev2_sa_by_spi(struct ikev2 *e, uint64_t spi_i, uint64_t spi_r,
@@ -280,8 +286,11 @@ static void on_rtx(struct evloop *loop, struct evloop_timer *t, void *arg)
 	(void)t;
 	struct ikev2_sa *sa = arg;
 	struct ikev2 *e = sa->engine;
-	if (sa->req == NULL)
+	if (sa->req == NULL) {
+		if (sa->state == IKEV2_INIT_DONE)
+			ikev2_sa_free(e, sa, "half-open: no IKE_AUTH came");
 		return;
+	}
 	if (sa->req_tries >= e->cfg->ike.retransmit_tries) {
 		e->stats.timeouts++;
 		char a[INET6_ADDRSTRLEN];

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Lab: IKEv2 between our MAG and our LMA through both data planes (RFC
-# 7296; seed 4.3, 4.4). The MAG brings the IKE SA up by itself (initiate =
-# auto on a MAG), asks for a home address with the configuration payload
-# and gets one from the LMA's pool; the CHILD_SA (transport mode, the
-# Mobility Header's protection) carries ESP both ways; CHILD_SA and IKE SA
-# rekeys by either side keep it working; Delete removes everything on both
-# sides. tshark decrypts the IKE exchanges and the ESP with the key logs and
-# finds nothing malformed.
+# 7296; seed 4.3, 4.4), with the lab's own configuration. The MAG brings the
+# IKE SA up by itself (initiate = auto on a MAG), asks for a home address
+# with the configuration payload and gets one from the LMA's pool; the
+# CHILD_SA (transport mode, selectors narrowed to the Mobility Header)
+# carries ESP both ways; CHILD_SA and IKE SA rekeys by either side keep it
+# working; Delete removes everything on both sides; after a restart of the
+# LMA's pmip-cp, dp drops the orphaned SAs and the MAG's liveness check
+# brings a new IKE SA up. tshark decrypts the IKE exchanges and the ESP with
+# the key logs and finds nothing malformed.
 set -u
 . "$(dirname "$0")/../../scripts/lab-lib.sh"
 . "$(dirname "$0")/lab-test-lib.sh"
@@ -19,27 +21,14 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-PSK="pmip lab pre-shared key, MAG1-LMA1"
+# The lab's own ini (IKEv2 with a PSK, the LMA's pool), with faster
+# retransmissions and liveness checks for the LMA restart below.
 export LAB_CONFIG_DIR=$tmp
-cp "$LAB_REPO/config/lab/mag1.ini" "$LAB_REPO/config/lab/lma1.ini" "$tmp/"
-cat >>"$tmp/mag1.ini" <<EOT
-
-[ike]
-retransmit_ms = 200
-
-[ike.peer.lma1]
-address = $LAB_LMA1_CORE
-psk = $PSK
-EOT
-cat >>"$tmp/lma1.ini" <<EOT
-
-[ike]
-pool = 2001:db8:1000::/64
-
-[ike.peer.mag1]
-address = $LAB_MAG1_CORE
-psk = $PSK
-EOT
+for gw in mag1 lma1; do
+	sed 's/^dpd_s = 10$/dpd_s = 2\nretransmit_ms = 200\nretransmit_tries = 3/' \
+		"$LAB_REPO/config/lab/$gw.ini" >"$tmp/$gw.ini"
+	grep -q '^dpd_s = 2$' "$tmp/$gw.ini" || fail "config/lab/$gw.ini has no 'dpd_s = 10' to adapt"
+done
 
 j() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 ike_state() { lab_ctl "$1" cp ike list | j "' '.join(s['state'] for s in d['sas'])"; }
@@ -113,6 +102,19 @@ sleep 1
 expect_eq "$(lab_ctl lma1 cp sa list | j "len(d['sas'])")" 0 "LMA ESP SAs"
 # The MAG is told and starts a new one (initiate = auto) a little later.
 wait_state mag1 established 20 || fail "MAG did not bring the IKE SA back"
+
+step "the LMA's pmip-cp is killed and restarted: dp drops the SAs it cannot renew, the MAG's liveness check notices, a new IKE SA comes up"
+pid=$(lab_pid lma1-cp)
+kill -KILL "$pid"
+while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+lab_start_cp lma1 || fail "LMA cp did not start"
+grep -q "ESP SAs of its predecessor removed" "$LAB_DIR/lma1-dp.log" || fail "dp kept the old cp's SAs"
+for ((i = 0; i < 200; i++)); do
+	[ "$(ike_state lma1)" = established ] && [ "$(ike_state mag1)" = established ] && break
+	sleep 0.1
+done
+[ "$(ike_state lma1)" = established ] || fail "no new IKE SA after the LMA's cp restart: MAG $(ike_state mag1)"
+ping_under_esp 2
 
 step "tshark decrypts IKE and ESP with the key logs"
 sleep 1

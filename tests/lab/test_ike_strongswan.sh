@@ -58,7 +58,12 @@ mkdir -p "$LAB_CONFIG_DIR"
 # Our gateways' ini: the lab's, plus IKE towards charon with auth $1.
 write_configs() { # psk|cert
 	local auth_lines
-	cp "$LAB_REPO/config/lab/mag1.ini" "$LAB_REPO/config/lab/lma1.ini" "$LAB_CONFIG_DIR/"
+	local gw
+	# The lab's ini without its own IKE sections (MAG1-LMA1).
+	for gw in mag1 lma1; do
+		awk '/^\[ike/ { skip = 1; next } /^\[/ { skip = 0 } !skip' \
+			"$LAB_REPO/config/lab/$gw.ini" >"$LAB_CONFIG_DIR/$gw.ini"
+	done
 	if [ "$1" = psk ]; then
 		auth_lines="auth = psk
 psk = $PSK"

@@ -173,6 +173,17 @@ Test(ikev2_life, delete_by_the_lma_removes_everything)
 	cr_assert_eq(pair_esp_count(&mag) + pair_esp_count(&lma), 0);
 }
 
+Test(ikev2_life, shutdown_tells_the_peer)
+{
+	up();
+	ikev2_shutdown(&mag.e);
+	ikev2_free(&mag.e);
+	pair_run(&net, NULL, NULL, 200);
+	cr_assert_eq(pair_sas(&lma, IKEV2_ESTABLISHED), 0, "the LMA heard the Delete");
+	cr_assert_eq(pair_esp_count(&lma), 0);
+	cr_assert_eq(lma.released, 1);
+}
+
 Test(ikev2_life, liveness_check_of_a_quiet_peer)
 {
 	setup("dpd_s = 1", NULL, NULL, NULL);
@@ -296,4 +307,8 @@ Test(ikev2_life, half_open_limit)
 	pair_run(&net, NULL, NULL, 1);
 	cr_assert_eq(lma.e.stats.half_open_refused, 1);
 	cr_assert_eq(lma.e.half_open, 1);
+	/* A half-open SA expires once its initiator would have given up. */
+	pair_wait(&net, (unsigned)ikev2_patience_ms(&lma.e) + 200);
+	cr_assert_eq(lma.e.half_open, 0);
+	cr_assert_eq(pair_sas(&lma, IKEV2_INIT_DONE), 0);
 }
