@@ -181,6 +181,8 @@ const char *pmip_ike_proposals_parse(const char *list, bool ike, struct pmip_ike
 			return "an IKE proposal needs a PRF and a DH group";
 		if (!ike && (p.prf != 0 || p.dh != 0))
 			return "ESP proposals take no PRF or DH group (PFS is not offered)";
+		if (!ike && p.integ != 0 && p.integ != 12)
+			return "the data plane's ESP does HMAC-SHA-256-128 only (aes128-sha256, aes256-sha256)";
 		out[(*n)++] = p;
 	}
 	return *n == 0 ? "empty" : NULL;

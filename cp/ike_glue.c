@@ -31,7 +31,7 @@
 struct cp_ike {
 	struct ikev2 e;
 	struct evloop_timer keep_up;
-	uint64_t rx_bad, tx_no_route, tx_no_neigh, tx_failed, child_failed;
+	uint64_t rx_bad, tx_no_route, tx_no_neigh, tx_too_big, tx_failed, child_failed;
 	/* When each peer's last IKE SA went away: no new one before
 	 * KEEP_UP_MS (a peer that refuses is not hammered). */
 	uint64_t down_ns[PMIP_CFG_MAX_PEERS];
@@ -61,9 +61,12 @@ static int send_udp(struct cp_ctx *cp, const struct in6_addr *local, uint16_t sp
 	static uint8_t frame[PMIP_PKT_DATA_MAX];
 	size_t hdr = PMIP_ETH_HLEN + PMIP_IPV6_HLEN + PMIP_UDP_HLEN;
 	size_t body = (marker ? NON_ESP_MARKER : 0) + len;
-	if (hdr + body > sizeof(frame)) {
-		ike->tx_failed++;
-		pmip_warn("IKE message of %zu bytes does not fit a frame", len);
+	uint16_t mtu = cp->link.ports[rc.port].mtu;
+	if (hdr + body > sizeof(frame) || (mtu != 0 && hdr - PMIP_ETH_HLEN + body > mtu)) {
+		/* No IKE fragmentation (RFC 7383): the message must fit. */
+		ike->tx_too_big++;
+		pmip_warn("IKE message of %zu bytes does not fit the MTU %u of port %u: not sent", len,
+			  mtu, rc.port);
 		return -1;
 	}
 	memcpy(frame, cp->neigh.e[nid].mac, 6);
@@ -139,8 +142,10 @@ static int env_child_up(void *ctx, const struct ikev2_sa *sa, struct ikev2_child
 		x->flags = in ? 0 : PMIP_SA_F_CURRENT;
 		x->replay_window = in ? 128 : 0;
 		x->port = rc.port;
-		x->udp_sport = sa->local_port;
-		x->udp_dport = sa->remote_port;
+		/* ESP in UDP is on 4500 (RFC 3948 2.1), also when no NAT made
+		 * IKE float there; behind a NAT, the peer's mapped port. */
+		x->udp_sport = IKEV2_NATT_PORT;
+		x->udp_dport = sa->remote_port == IKEV2_PORT ? IKEV2_NATT_PORT : sa->remote_port;
 		x->enc_key_len = (uint8_t)keys->encr_len;
 		x->auth_key_len = (uint8_t)keys->integ_len;
 		memcpy(x->enc_key, i_keys ? keys->encr_i : keys->encr_r, keys->encr_len);
@@ -444,10 +449,11 @@ static size_t stats(const struct cp_ctx *cp, char *out, size_t cap)
 #undef IKE_STAT_JSON
 	n += (size_t)snprintf(out + n, cap - n,
 			      ",\"rx_bad_udp\":%lu,\"tx_no_route\":%lu,\"tx_no_neigh\":%lu,"
-			      "\"tx_failed\":%lu,\"child_install_failed\":%lu,\"half_open\":%u,"
+			      "\"tx_too_big\":%lu,\"tx_failed\":%lu,\"child_install_failed\":%lu,\"half_open\":%u,"
 			      "\"home_addresses\":{\"assigned\":%lu,\"released\":%lu,\"refused\":%lu}}",
 			      (unsigned long)ike->rx_bad, (unsigned long)ike->tx_no_route,
-			      (unsigned long)ike->tx_no_neigh, (unsigned long)ike->tx_failed,
+			      (unsigned long)ike->tx_no_neigh, (unsigned long)ike->tx_too_big,
+			      (unsigned long)ike->tx_failed,
 			      (unsigned long)ike->child_failed, ike->e.half_open,
 			      (unsigned long)cp->haddr.assigned, (unsigned long)cp->haddr.released,
 			      (unsigned long)cp->haddr.refused);

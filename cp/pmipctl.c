@@ -7,6 +7,9 @@
  *   pmipctl -c FILE cp binding set id=N hnp=P/64 peer=A [port=P mac=M] ...
  *   pmipctl -c FILE cp binding del id=N
  *   pmipctl -c FILE cp binding list | neigh list | stats
+ *   pmipctl -c FILE cp sa add|del|list|ping ...    ESP SAs by hand (docs/ESP.md)
+ *   pmipctl -c FILE cp ike list|stats              IKEv2 SAs and counters
+ *   pmipctl -c FILE cp ike initiate|rekey|delete peer=NAME [address=::] [what=ike]
  *
  * dp answers through its DPDK telemetry socket (RTE telemetry v2, a
  * SOCK_SEQPACKET unix socket in dp's runtime directory, found from the
@@ -30,7 +33,8 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: pmipctl -c FILE info|ports|drops|rings|binding ID|sa ID\n"
 			"       pmipctl -c FILE raw COMMAND\n"
-			"       pmipctl -c FILE cp REQUEST...   (binding set|del|list, neigh list, stats)\n");
+			"       pmipctl -c FILE cp REQUEST...   (binding set|del|list, sa add|del|list|ping,\n"
+			"                                        ike list|stats|initiate|rekey|delete, neigh list, stats)\n");
 	return 2;
 }
 

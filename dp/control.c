@@ -17,7 +17,9 @@
 #include "log.h"
 #include "msg.h"
 
-#define CTL_BURST 32
+/* ctl messages applied between two grace periods; the SA table keeps
+ * headroom for that many retired SPIs (sa.h). */
+#define CTL_BURST DP_SA_CTL_BURST
 #define MAIN_IDLE_NS 1000000L
 #define CP_CHECK_NS 1000000000ULL
 

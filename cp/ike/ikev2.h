@@ -15,7 +15,9 @@
  *                  (RFC 7427), the configuration payload
  *   ikev2_child.c  CHILD_SA proposals, traffic selectors, keys (2.17) and
  *                  their installation as ESP SAs in the data plane
- *   ikev2_info.c   INFORMATIONAL: delete, liveness
+ *   ikev2_info.c   INFORMATIONAL: delete, liveness; the queue of requests
+ *                  that wait for the window
+ *   ikev2_rekey.c  CREATE_CHILD_SA: rekeying the CHILD_SA and the IKE SA
  *
  * The engine reaches the world through struct ikev2_env (send a datagram,
  * install or remove a CHILD_SA, assign a home address), so tests run two

@@ -214,6 +214,19 @@ static void add_id(struct ike_builder *b, uint8_t pld, const struct id_spec *id)
 	ike_build_id(b, pld, &p);
 }
 
+/* IDi or IDr (pld), our certificate (and CERTREQ) and AUTH (2.15). */
+static bool add_id_auth(struct ikev2 *e, struct ikev2_sa *sa, struct ike_builder *b, uint8_t pld,
+			bool certreq)
+{
+	struct id_spec me;
+	id_from_config(e->cfg->ike.local_id, &sa->local, &me);
+	uint8_t idb[4 + 128];
+	size_t idb_len = id_body(&me, idb);
+	add_id(b, pld, &me);
+	add_cert_payloads(e, sa, b, certreq);
+	return auth_build(e, sa, idb, idb_len, b);
+}
+
 /* ------------------------------------------------------------- initiator -- */
 
 int ikev2_auth_start(struct ikev2 *e, struct ikev2_sa *sa)
@@ -221,13 +234,7 @@ int ikev2_auth_start(struct ikev2 *e, struct ikev2_sa *sa)
 	static uint8_t inner[CHAIN_MAX];
 	struct ike_builder b;
 	ike_build_chain_init(&b, inner, sizeof(inner));
-	struct id_spec me;
-	id_from_config(e->cfg->ike.local_id, &sa->local, &me);
-	uint8_t idb[4 + 128];
-	size_t idb_len = id_body(&me, idb);
-	add_id(&b, IKE_PLD_IDI, &me);
-	add_cert_payloads(e, sa, &b, true);
-	if (!auth_build(e, sa, idb, idb_len, &b))
+	if (!add_id_auth(e, sa, &b, IKE_PLD_IDI, true))
 		return -1;
 	if (sa->cp_request) {
 		/* Seed 4.4.2: empty asks for one; an address proposes it. */
@@ -328,8 +335,9 @@ void ikev2_auth_response(struct ikev2 *e, struct ikev2_sa *sa, const struct ike_
 			}
 		}
 		if (!sa->cp_got) {
-			/* INTERNAL_ADDRESS_FAILURE or nothing: the MAG generates
-			 * the address itself (seed 4.4.3). */
+			/* INTERNAL_ADDRESS_FAILURE or nothing: cp_failed tells
+			 * the MAG's PMIPv6 side to generate the address itself
+			 * (seed 4.4.3). */
 			sa->cp_failed = true;
 			pmip_info("no home address from the peer%s",
 				  ike_payloads_notify(pl, IKE_N_INTERNAL_ADDRESS_FAILURE)
@@ -401,13 +409,7 @@ void ikev2_auth_request(struct ikev2 *e, struct ikev2_sa *sa, const struct ike_m
 	static uint8_t inner[CHAIN_MAX];
 	struct ike_builder b;
 	ike_build_chain_init(&b, inner, sizeof(inner));
-	struct id_spec me;
-	id_from_config(e->cfg->ike.local_id, &sa->local, &me);
-	uint8_t idb[4 + 128];
-	size_t idb_len = id_body(&me, idb);
-	add_id(&b, IKE_PLD_IDR, &me);
-	add_cert_payloads(e, sa, &b, false);
-	if (!auth_build(e, sa, idb, idb_len, &b)) {
+	if (!add_id_auth(e, sa, &b, IKE_PLD_IDR, false)) {
 		auth_refuse(e, sa, m->hdr.msg_id, IKE_N_AUTHENTICATION_FAILED,
 			    "our AUTH could not be computed");
 		return;

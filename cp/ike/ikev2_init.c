@@ -185,6 +185,31 @@ static bool cert_auth(const struct ikev2_sa *sa)
 	return sa->peer != NULL && sa->peer->auth == PMIP_IKE_AUTH_CERT;
 }
 
+/* NAT_DETECTION_SOURCE_IP / _DESTINATION_IP (2.23) as we send them: the
+ * hashes of our address and port and of the peer's, as we see them. */
+static void add_natd(struct ike_builder *b, uint64_t spi_i, uint64_t spi_r,
+		     const struct in6_addr *ours, uint16_t our_port, const struct in6_addr *theirs,
+		     uint16_t their_port)
+{
+	uint8_t h_src[NATD_LEN], h_dst[NATD_LEN];
+	ikev2_natd_hash(spi_i, spi_r, ours, our_port, h_src);
+	ikev2_natd_hash(spi_i, spi_r, theirs, their_port, h_dst);
+	struct ike_notify ns = { .type = IKE_N_NAT_DETECTION_SOURCE_IP, .data = { h_src, NATD_LEN } };
+	struct ike_notify nd = { .type = IKE_N_NAT_DETECTION_DESTINATION_IP,
+				 .data = { h_dst, NATD_LEN } };
+	ike_build_notify(b, &ns);
+	ike_build_notify(b, &nd);
+}
+
+/* SIGNATURE_HASH_ALGORITHMS (RFC 7427 4) when certificates are used. */
+static void add_sig_hashes(struct ike_builder *b)
+{
+	uint8_t hashes[8];
+	size_t hl = ike_sig_hash_notify_data(hashes, sizeof(hashes));
+	struct ike_notify sh = { .type = IKE_N_SIGNATURE_HASH_ALGORITHMS, .data = { hashes, hl } };
+	ike_build_notify(b, &sh);
+}
+
 /* An unprotected answer that keeps no state (2.6, 1.2): one Notify. */
 static void stateless_notify(struct ikev2 *e, const struct ike_hdr *req, const struct in6_addr *src,
 			     uint16_t sport, const struct in6_addr *dst, uint16_t dport, uint16_t type,
@@ -238,20 +263,9 @@ int ikev2_init_start(struct ikev2 *e, struct ikev2_sa *sa)
 	const uint8_t *pub = ike_dh_public(sa->dh, &pub_len);
 	ike_build_ke(&b, sa->dh_group, pub, pub_len);
 	ike_build_nonce(&b, sa->ni, sa->ni_len);
-	uint8_t h_src[NATD_LEN], h_dst[NATD_LEN];
-	ikev2_natd_hash(sa->spi_i, 0, &sa->local, sa->local_port, h_src);
-	ikev2_natd_hash(sa->spi_i, 0, &sa->remote, sa->remote_port, h_dst);
-	struct ike_notify ns = { .type = IKE_N_NAT_DETECTION_SOURCE_IP, .data = { h_src, NATD_LEN } };
-	struct ike_notify nd = { .type = IKE_N_NAT_DETECTION_DESTINATION_IP,
-				 .data = { h_dst, NATD_LEN } };
-	ike_build_notify(&b, &ns);
-	ike_build_notify(&b, &nd);
-	if (cert_auth(sa)) {
-		uint8_t hashes[8];
-		size_t hl = ike_sig_hash_notify_data(hashes, sizeof(hashes));
-		struct ike_notify sh = { .type = IKE_N_SIGNATURE_HASH_ALGORITHMS, .data = { hashes, hl } };
-		ike_build_notify(&b, &sh);
-	}
+	add_natd(&b, sa->spi_i, 0, &sa->local, sa->local_port, &sa->remote, sa->remote_port);
+	if (cert_auth(sa))
+		add_sig_hashes(&b);
 	struct ike_hdr h = { .ispi = sa->spi_i, .exchange = IKE_EXCH_IKE_SA_INIT,
 			     .flags = IKE_FLAG_I, .msg_id = 0 };
 	size_t len = ike_build_msg_finish(&b, &h);
@@ -527,21 +541,11 @@ void ikev2_init_request(struct ikev2 *e, const struct ike_msg *m, const uint8_t 
 	const uint8_t *pub = ike_dh_public(sa->dh, &pub_len);
 	ike_build_ke(&b, group, pub, pub_len);
 	ike_build_nonce(&b, sa->nr, sa->nr_len);
-	uint8_t h_src[NATD_LEN], h_dst[NATD_LEN];
-	ikev2_natd_hash(sa->spi_i, sa->spi_r, dst, dport, h_src);
-	ikev2_natd_hash(sa->spi_i, sa->spi_r, src, sport, h_dst);
-	struct ike_notify ns = { .type = IKE_N_NAT_DETECTION_SOURCE_IP, .data = { h_src, NATD_LEN } };
-	struct ike_notify nd = { .type = IKE_N_NAT_DETECTION_DESTINATION_IP,
-				 .data = { h_dst, NATD_LEN } };
-	ike_build_notify(&b, &ns);
-	ike_build_notify(&b, &nd);
+	add_natd(&b, sa->spi_i, sa->spi_r, dst, dport, src, sport);
 	if (cert_auth(sa)) {
 		/* 1.2: the responder's CERTREQ goes in its IKE_SA_INIT answer. */
 		ikev2_certreq_build(e, sa, &b);
-		uint8_t hashes[8];
-		size_t hl = ike_sig_hash_notify_data(hashes, sizeof(hashes));
-		struct ike_notify sh = { .type = IKE_N_SIGNATURE_HASH_ALGORITHMS, .data = { hashes, hl } };
-		ike_build_notify(&b, &sh);
+		add_sig_hashes(&b);
 	}
 	struct ike_hdr h = { .ispi = sa->spi_i, .rspi = sa->spi_r, .exchange = IKE_EXCH_IKE_SA_INIT,
 			     .flags = IKE_FLAG_R, .msg_id = 0 };

@@ -127,6 +127,19 @@ static void add_transport(struct ike_builder *b, const struct ikev2_child *c)
 	}
 }
 
+/* The end of both CHILD_SA rekey messages (1.3.3): TSi, TSr and, in
+ * transport mode, USE_TRANSPORT_MODE; then the chain is closed. */
+static bool finish_child_chain(struct ikev2_sa *sa, struct ikev2_child *c, struct ike_builder *b,
+			       uint8_t *first, size_t *len)
+{
+	static struct ike_ts_list tsi, tsr;
+	ikev2_child_ts(sa, c, &tsi, &tsr);
+	ike_build_ts(b, IKE_PLD_TSI, &tsi);
+	ike_build_ts(b, IKE_PLD_TSR, &tsr);
+	add_transport(b, c);
+	return ike_build_chain_finish(b, first, len);
+}
+
 int ikev2_rekey_child_start(struct ikev2 *e, struct ikev2_sa *sa, struct ikev2_child *old)
 {
 	struct ikev2_rekey *rk = &sa->rk;
@@ -154,14 +167,9 @@ int ikev2_rekey_child_start(struct ikev2 *e, struct ikev2_sa *sa, struct ikev2_c
 	ikev2_child_offer(e, c, &offer);
 	ike_build_sa(&b, &offer);
 	ike_build_nonce(&b, rk->ni, rk->ni_len);
-	static struct ike_ts_list tsi, tsr;
-	ikev2_child_ts(sa, c, &tsi, &tsr);
-	ike_build_ts(&b, IKE_PLD_TSI, &tsi);
-	ike_build_ts(&b, IKE_PLD_TSR, &tsr);
-	add_transport(&b, c);
 	uint8_t first;
 	size_t ilen;
-	if (!ike_build_chain_finish(&b, &first, &ilen) ||
+	if (!finish_child_chain(sa, c, &b, &first, &ilen) ||
 	    ikev2_send_sk_request(e, sa, IKE_EXCH_CREATE_CHILD_SA, inner, ilen, first) != 0)
 		return -1;
 	sa->req_kind = REQ_REKEY_CHILD;
@@ -323,14 +331,9 @@ static void child_rekey_request(struct ikev2 *e, struct ikev2_sa *sa, uint32_t m
 	ike_build_chain_init(&b, inner, sizeof(inner));
 	ike_build_sa(&b, &answer);
 	ike_build_nonce(&b, nr, sizeof(nr));
-	static struct ike_ts_list tsi, tsr;
-	ikev2_child_ts(sa, c, &tsi, &tsr);
-	ike_build_ts(&b, IKE_PLD_TSI, &tsi);
-	ike_build_ts(&b, IKE_PLD_TSR, &tsr);
-	add_transport(&b, c);
 	uint8_t first;
 	size_t ilen;
-	if (!ike_build_chain_finish(&b, &first, &ilen) ||
+	if (!finish_child_chain(sa, c, &b, &first, &ilen) ||
 	    ikev2_send_sk_response(e, sa, IKE_EXCH_CREATE_CHILD_SA, msg_id, inner, ilen, first) != 0) {
 		ikev2_child_drop(e, c, "rekey answer could not be sent");
 		return;

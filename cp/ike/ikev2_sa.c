@@ -453,12 +453,6 @@ void ikev2_input(struct ikev2 *e, const struct in6_addr *src, uint16_t sport,
 			return;
 		}
 	}
-	/* NAT-T: the peer may have floated to 4500 (2.23). */
-	if (sport != sa->remote_port && sa->nat_remote) {
-		sa->remote_port = sport;
-		sa->local_port = dport;
-	}
-	sa->last_rx_ns = ikev2_now_ns(e);
 	/* Everything after IKE_SA_INIT is encrypted: nothing of it counts
 	 * (not even as an answer) until its integrity is proven (2.21). */
 	static uint8_t plain[IKEV2_MSG_MAX];
@@ -466,6 +460,13 @@ void ikev2_input(struct ikev2 *e, const struct in6_addr *src, uint16_t sport,
 	if (m.hdr.exchange != IKE_EXCH_IKE_SA_INIT &&
 	    !ikev2_open_sk(e, sa, msg, len, &m, plain, sizeof(plain), &inner))
 		return;
+	/* NAT-T: the peer may have floated to 4500, or its NAT may have
+	 * changed the mapping: follow an authenticated message (2.23). */
+	if (sport != sa->remote_port && sa->nat_remote) {
+		sa->remote_port = sport;
+		sa->local_port = dport;
+	}
+	sa->last_rx_ns = ikev2_now_ns(e);
 	if (response) {
 		/* The window is free again; the handler may fill it. */
 		evloop_timer_stop(e->loop, &sa->rtx_timer);

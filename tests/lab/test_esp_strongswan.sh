@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lab: ESP interop with strongSwan (charon 5.9.8 with kernel-libipsec) in
 # tunnel mode over UDP 4500, traffic both ways, SAs installed by hand on our
-# side (our IKEv2 does not exist yet; charon installs only SAs it negotiated).
+# side: this tests our ESP alone against charon's, without our IKEv2 (which
+# test_ike_strongswan.sh tests; charon installs only SAs it negotiated).
 #
 # Per algorithm (AES-GCM-16-128; AES-CBC-128 + HMAC-SHA-256-128):
 #   1. charon A: namespace pl-swa on the core bridge, 2001:db8:c::a (kernel).

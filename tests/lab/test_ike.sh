@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Lab: IKEv2 between our MAG and our LMA through both data planes (RFC
 # 7296; seed 4.3, 4.4), with the lab's own configuration. The MAG brings the
-# IKE SA up by itself (initiate = auto on a MAG), asks for a home address
-# with the configuration payload and gets one from the LMA's pool; the
+# IKE SA up by itself (initiate = auto on a MAG); a new one asking for a
+# home address with the configuration payload gets one from the LMA's pool; the
 # CHILD_SA (transport mode, selectors narrowed to the Mobility Header)
 # carries ESP both ways; CHILD_SA and IKE SA rekeys by either side keep it
 # working; Delete removes everything on both sides; after a restart of the

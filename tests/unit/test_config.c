@@ -299,6 +299,8 @@ static const struct bad_case ike_bad[] = {
 	  "an IKE proposal needs a PRF and a DH group" },
 	{ "esp with dh", IKE_MAG "[ike]\nesp_proposals = aes128gcm16-ecp256\n",
 	  "ESP proposals take no PRF or DH group" },
+	{ "esp integrity dp lacks", IKE_MAG "[ike]\nesp_proposals = aes128-sha384\n",
+	  "the data plane's ESP does HMAC-SHA-256-128 only" },
 	{ "bad mode", IKE_MAG "mode = tunnel\n", "t.ini:20: ike.peer.lma1.mode: 'tunnel' is not one of" },
 	{ "unknown peer key", IKE_MAG "secret = x\n", "t.ini:20: ike.peer.lma1.secret: unknown key" },
 	{ "bad pool", IKE_MAG "[ike]\npool = 2001:db8::\n", "ike.pool: want PREFIX/LEN" },

@@ -220,7 +220,7 @@ Test(ikev2, internal_address_failure_lets_the_mag_generate_its_own)
 	struct ikev2_sa *sa = mag_connect("::");
 	assert_up();
 	cr_assert(!sa->cp_got);
-	cr_assert(sa->cp_failed, "seed 4.4.3: the MAG falls back to its own address");
+	cr_assert(sa->cp_failed, "seed 4.4.3: marked for the MAG to generate its own address");
 }
 
 static void lossy(unsigned seed)
