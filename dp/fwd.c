@@ -105,7 +105,7 @@ static inline void drop(struct dp_worker *w, uint16_t port, struct rte_mbuf *m,
  * go to data[] as rte_hash returns them; callers whose values are 64-bit
  * words pass a uint64_t array (-fno-strict-aliasing, same size). */
 _Static_assert(sizeof(void *) == sizeof(uint64_t), "table values are 64-bit words");
-static inline __rte_always_inline uint64_t hash_lookup(const struct rte_hash *h, const void *keys,
+static __rte_always_inline uint64_t hash_lookup(const struct rte_hash *h, const void *keys,
 							uint32_t key_len, unsigned n, void *data[])
 {
 	const void *kp[CHUNK];
@@ -250,7 +250,7 @@ static __rte_noinline void icmp_error_native(struct dp_worker *w, const struct d
 /* Prepend the outer header (RFC 2473 3.1, 6.3) and queue on the tunnel's
  * port. m holds Ethernet + inner IPv6; the inner hop limit is already
  * decremented. Returns false (m consumed) on a drop. */
-static inline __rte_always_inline bool encap_send(struct dp_worker *w, uint16_t in_port,
+static __rte_always_inline bool encap_send(struct dp_worker *w, uint16_t in_port,
 						  struct rte_mbuf *m, const struct dp_tunnel *tun)
 {
 	uint64_t nw = dp_neigh_word(&dp.tables, tun->neigh_id);
@@ -276,7 +276,7 @@ static inline __rte_always_inline bool encap_send(struct dp_worker *w, uint16_t 
 /* Forwarding checks on the inner packet before it enters a tunnel:
  * hop limit (RFC 2473 3.1: the entry point forwards the packet) and size
  * (7.1). On failure the packet is dropped and answered natively. */
-static inline __rte_always_inline bool tunnel_entry_checks(struct dp_worker *w,
+static __rte_always_inline bool tunnel_entry_checks(struct dp_worker *w,
 							   const struct dp_port *in,
 							   struct rte_mbuf *m,
 							   const struct dp_tunnel *tun, bool native)
@@ -344,7 +344,7 @@ static void mag_uplink(struct dp_worker *w, const struct dp_port *in, struct rte
  * by /64 prefix, then by full address where the prefix is shared. Bit i of
  * the result and val[i] give the binding value. Keys are copied out of the
  * packets into aligned arrays (rte_hash_crc reads 8 bytes at a time). */
-static inline __rte_always_inline uint64_t binding_lookup(const uint8_t *const *addrs, unsigned n,
+static __rte_always_inline uint64_t binding_lookup(const uint8_t *const *addrs, unsigned n,
 							   uint64_t val[])
 {
 	uint64_t pfx[CHUNK];
@@ -733,7 +733,7 @@ static inline enum cls transit_class(const struct dp_port *port)
 	return CLS_ROUTE;
 }
 
-static inline __rte_always_inline enum cls classify(struct dp_worker *w,
+static __rte_always_inline enum cls classify(struct dp_worker *w,
 						    const struct dp_port *port,
 						    struct rte_mbuf *m, enum cls transit)
 {

@@ -257,7 +257,7 @@ static inline uint64_t dp_neigh_word(const struct dp_tables *t, uint32_t id)
  * calls rte_hash_lookup_with_hash_bulk_data(), instead of rte_hash calling
  * the hash function through a pointer once per key. key_len is a constant
  * at every call, so this is one to three crc32 instructions. */
-static inline __rte_always_inline uint32_t dp_key_hash(const void *key, uint32_t key_len)
+static __rte_always_inline uint32_t dp_key_hash(const void *key, uint32_t key_len)
 {
 	return rte_hash_crc(key, key_len, 0);
 }

@@ -14,7 +14,7 @@ step "cn1 -> LMA network address"
 lab_in pl-cn1 ping -6 -n -c 3 -i 0.2 -W 2 $LAB_LMA1_NET >/dev/null || fail "cn1 cannot ping $LAB_LMA1_NET"
 step "mn1 -> MAG link-local address (derived from the port MAC)"
 ll=$(lab_ll_of_dp_port mag1 acc0)
-lab_in pl-mn1 ping -6 -n -c 2 -i 0.2 -W 2 "$ll%eth0" >/dev/null || fail "mn1 cannot ping $ll"
+lab_in pl-mn1 ping -6 -n -c 2 -i 0.2 -w 10 "$ll%eth0" >/dev/null || fail "mn1 cannot ping $ll"
 
 step "counters: ND answered in dp, echo through cp"
 expect_ge "$(lab_counter mag1 ports acc0 nd_replies)" 1 "mag1 acc0 nd_replies"
