@@ -8,12 +8,13 @@
 #   scripts/bench.sh rings        the dp<->cp shared-memory rings
 #   scripts/bench.sh forwarding   the data plane's fast path, 1 / 10k / 1M bindings
 #   scripts/bench.sh esp          ESP on one core vs `openssl speed` and DPDK's ipsec-secgw
+#   scripts/bench.sh ike          IKE_SA + CHILD_SA set-ups per second: our responder vs charon
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${PMIP_BUILD:-$REPO/build}
 "$REPO/scripts/setup.sh" >/dev/null || { echo "bench: setup failed" >&2; exit 1; }
 
-AREAS=(rings forwarding esp)
+AREAS=(rings forwarding esp ike)
 area_rings() {
 	echo "== rings: elements moved producer -> consumer on two CPUs"
 	"$BUILD/tests/bench/bench_rings" "${BENCH_RING_N:-4000000}"
@@ -205,6 +206,318 @@ print(f"metric openssl_speed_gcm128_1400_gbps {speed_gbps['1400']:.2f} Gbit/s")
 PY
 	local rc=$?
 	rm -rf "$tmp"
+	return $rc
+}
+
+# IKE_SA + CHILD_SA establishments per second (tests/bench/bench_ike.c): our
+# IKEv2 engine as initiator against our engine as responder and against
+# strongSwan's charon as responder, same proposals (IKE
+# aes128gcm16-prfsha256-ecp256, ESP aes128gcm16), PSK, same run. One set-up
+# is IKE_SA_INIT + IKE_AUTH with its CHILD_SA, then an INFORMATIONAL Delete
+# (so neither responder's table fills); the initiator keeps a window of SAs
+# in set-up. Three network namespaces on a bridge: pl-ikebench-i
+# (initiator, fd00:1::1, holds the bridge), pl-ikebench-o (our responder,
+# fd00:1::2) and pl-ikebench-s (charon, fd00:1::3): charon binds [::]:500
+# and [::]:4500 without SO_REUSEADDR, so nothing else can share its
+# namespace on those ports. The initiator runs on one CPU, both responders
+# on the other; rounds alternate between the two responders, best round
+# counts.
+#   BENCH_IKE_ROUNDS (3), BENCH_IKE_SECONDS (5 s per round, after 0.5 s of
+#   warm-up), BENCH_IKE_WINDOW (64 SAs in set-up), BENCH_IKE_CPU_INITIATOR
+#   (0), BENCH_IKE_CPU_RESPONDER (the last CPU), BENCH_IKE_CHARON_LOG (-1:
+#   charon's log level; 1 or more to debug, slows it down)
+area_ike() {
+	local rounds=${BENCH_IKE_ROUNDS:-3} secs=${BENCH_IKE_SECONDS:-5} window=${BENCH_IKE_WINDOW:-64}
+	local cpu_i=${BENCH_IKE_CPU_INITIATOR:-0} cpu_r=${BENCH_IKE_CPU_RESPONDER:-$(($(nproc) - 1))}
+	local charon_log=${BENCH_IKE_CHARON_LOG:--1}
+	local bench=$BUILD/tests/bench/bench_ike
+	local ns_i=pl-ikebench-i ns_o=pl-ikebench-o ns_s=pl-ikebench-s
+	local a_i=fd00:1::1 a_o=fd00:1::2 a_s=fd00:1::3
+	local ike=aes128gcm16-prfsha256-ecp256 esp=aes128gcm16
+	local tmp psk ns a r target pid peer t0 t1 c0 c1 resp_pid="" i made_ns=()
+	# shellcheck source=scripts/strongswan-lib.sh
+	. "$REPO/scripts/strongswan-lib.sh"
+	tmp=$(mktemp -d /tmp/pmip-bench-ike.XXXXXX)
+	ike_cleanup() {
+		trap - EXIT INT TERM
+		if [ -n "$resp_pid" ] && kill -0 "$resp_pid" 2>/dev/null; then
+			kill -TERM "$resp_pid" 2>/dev/null
+			for ((i = 0; i < 50; i++)); do kill -0 "$resp_pid" 2>/dev/null || break; sleep 0.1; done
+			kill -KILL "$resp_pid" 2>/dev/null
+			wait "$resp_pid" 2>/dev/null
+		fi
+		resp_pid=""
+		sw_stop_all
+		for ns in "${made_ns[@]}"; do
+			ip netns del "$ns" 2>/dev/null
+		done
+		made_ns=()
+		rm -rf "$tmp"
+	}
+	trap ike_cleanup EXIT
+	trap 'ike_cleanup; exit 130' INT TERM
+	fail() { echo "bench ike: $*" >&2; ike_cleanup; return 1; }
+	if ! command -v swanctl >/dev/null || [ ! -x "$SW_CHARON" ]; then
+		fail "strongSwan (charon, swanctl) not installed"
+		return 1
+	fi
+	ninja -C "$BUILD" tests/bench/bench_ike >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; fail "build failed"; return 1; }
+
+	# The network: a bridge in the initiator's namespace, one veth to each
+	# responder's namespace. A namespace left by a killed run is removed if
+	# nothing runs in it.
+	for ns in "$ns_i" "$ns_o" "$ns_s"; do
+		if [ -e "/run/netns/$ns" ]; then
+			[ -z "$(ip netns pids "$ns" 2>/dev/null)" ] || { fail "namespace $ns is in use"; return 1; }
+			ip netns del "$ns"
+		fi
+		ip netns add "$ns" || { fail "cannot create namespace $ns"; return 1; }
+		made_ns+=("$ns")
+		ip -n "$ns" link set lo up
+	done
+	{
+		ip -n "$ns_i" link add br0 type bridge &&
+			ip -n "$ns_i" link set br0 up &&
+			ip -n "$ns_i" addr add "$a_i/64" dev br0 nodad &&
+			ip -n "$ns_i" link add to-ours type veth peer name eth0 netns "$ns_o" &&
+			ip -n "$ns_i" link add to-charon type veth peer name eth0 netns "$ns_s" &&
+			ip -n "$ns_i" link set to-ours master br0 up &&
+			ip -n "$ns_i" link set to-charon master br0 up &&
+			ip -n "$ns_o" addr add "$a_o/64" dev eth0 nodad &&
+			ip -n "$ns_o" link set eth0 up &&
+			ip -n "$ns_s" addr add "$a_s/64" dev eth0 nodad &&
+			ip -n "$ns_s" link set eth0 up
+	} >"$tmp/net.log" 2>&1 || { cat "$tmp/net.log" >&2; fail "network set-up failed"; return 1; }
+	for a in "$a_o" "$a_s"; do
+		for ((i = 0; i < 50; i++)); do
+			ip netns exec "$ns_i" ping -6 -c 1 -W 1 "$a" >/dev/null 2>&1 && break
+			sleep 0.1
+		done
+	done
+
+	# Configurations: the same proposals everywhere; tunnel mode (with UDP
+	# encapsulation: kernel-libipsec knows nothing else) toward both.
+	psk="bench-$(openssl rand -hex 16)"
+	(
+		umask 077
+		cat >"$tmp/responder.ini" <<-EOF
+			[ike]
+			proposals = $ike
+			esp_proposals = $esp
+			[ike.peer.initiator]
+			address = $a_i
+			psk = $psk
+			mode = tunnel-udp
+		EOF
+		cat >"$tmp/initiator.ini" <<-EOF
+			[ike]
+			proposals = $ike
+			esp_proposals = $esp
+			[ike.peer.ours]
+			address = $a_o
+			psk = $psk
+			mode = tunnel-udp
+			[ike.peer.charon]
+			address = $a_s
+			psk = $psk
+			mode = tunnel-udp
+		EOF
+	)
+	# charon: strongswan-lib.sh renders these templates (@DIR@ and the
+	# connection's keys). Limits that would refuse or challenge a busy
+	# initiator are off; no rekeying, no DPD; log level charon_log.
+	mkdir -p "$tmp/sw-templates"
+	cat >"$tmp/sw-templates/strongswan.conf.in" <<EOF
+# charon as the IKEv2 responder of scripts/bench.sh ike.
+# One "key = value" per line: several on one line silently merge.
+charon {
+	load_modular = no
+	load = random nonce openssl aes sha1 sha2 hmac gcm gmp kdf pem pkcs1 pubkey x509 kernel-libipsec kernel-netlink socket-default vici
+	port = 500
+	port_nat_t = 4500
+	# No half-open cap, no cookies, no per-address block, a large SA table.
+	init_limit_half_open = 0
+	init_limit_job_load = 0
+	block_threshold = 1000000
+	cookie_threshold = 1000000
+	dos_protection = no
+	ikesa_limit = 0
+	ikesa_table_size = 4096
+	ikesa_table_segments = 16
+	keep_alive = 0s
+	send_vendor_id = no
+	plugins {
+		kernel-libipsec {
+			allow_peer_ts = yes
+		}
+		kernel-netlink {
+			# Routes into the TUN device live in table 220 for
+			# packets without mark 0x42: charon's own sockets carry
+			# that mark, so its IKE packets never enter the tunnel.
+			fwmark = !0x42
+			roam_events = no
+		}
+		socket-default {
+			fwmark = 0x42
+			use_ipv4 = no
+		}
+		vici {
+			socket = unix://@DIR@/run/charon.vici
+		}
+	}
+	filelog {
+		charon {
+			path = @DIR@/charon.log
+			time_format = %H:%M:%S
+			default = $charon_log
+		}
+	}
+}
+EOF
+	cat >"$tmp/sw-templates/swanctl.conf.in" <<'EOF'
+# charon as the IKEv2 responder of scripts/bench.sh ike: accepts the
+# initiator @REMOTE@ with a PSK, one host-to-host CHILD_SA in tunnel mode
+# (kernel-libipsec does ESP in UDP only: charon fakes a NAT, IKE_AUTH and
+# the Delete move to port 4500), unique = no (every set-up is a new IKE SA
+# between the same identities); nothing started, rekeyed or checked by
+# charon itself.
+connections {
+	bench {
+		version = 2
+		local_addrs = @LOCAL@
+		remote_addrs = @REMOTE@
+		encap = yes
+		mobike = no
+		fragmentation = no
+		unique = no
+		dpd_delay = 0s
+		rekey_time = 0s
+		reauth_time = 0s
+		proposals = @IKE@
+		local {
+			auth = psk
+			id = @LOCAL@
+		}
+		remote {
+			auth = psk
+			id = @REMOTE@
+		}
+		children {
+			bench {
+				mode = tunnel
+				local_ts = @LOCAL@/128
+				remote_ts = @REMOTE@/128
+				esp_proposals = @ESP@
+				rekey_time = 0s
+				life_time = 24h
+				start_action = none
+				dpd_action = none
+				close_action = none
+			}
+		}
+	}
+}
+secrets {
+	ike-bench {
+		id-a = @LOCAL@
+		id-b = @REMOTE@
+		secret = "@PSK@"
+	}
+}
+EOF
+	SW_TEMPLATES=$tmp/sw-templates
+	sw_start "$tmp/charon" "$ns_s" LOCAL="$a_s" REMOTE="$a_i" IKE="$ike" ESP="$esp" PSK="$psk" 2>"$tmp/sw.log" ||
+		{ cat "$tmp/sw.log" >&2; fail "charon did not start"; return 1; }
+	# All of charon's threads exist by now (workers are spawned at start):
+	# pin them all to the responders' CPU.
+	taskset -a -p -c "$cpu_r" "$(sw_pid "$tmp/charon")" >/dev/null || { fail "taskset charon"; return 1; }
+
+	taskset -c "$cpu_r" ip netns exec "$ns_o" "$bench" responder --addr "$a_o" \
+		--config "$tmp/responder.ini" --max-sas 8192 >"$tmp/ours.out" 2>"$tmp/ours.err" &
+	resp_pid=$!
+	for ((i = 0; i < 50; i++)); do
+		grep -q '^ready' "$tmp/ours.out" 2>/dev/null && break
+		kill -0 "$resp_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q '^ready' "$tmp/ours.out" || { cat "$tmp/ours.err" >&2; fail "our responder did not start"; return 1; }
+
+	# Rounds: ours, charon, ours, charon, ... The responder's CPU time
+	# (utime + stime of all its threads, /proc/PID/stat) is read around
+	# each initiator run.
+	ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+	for ((r = 1; r <= rounds; r++)); do
+		for target in ours charon; do
+			if [ "$target" = ours ]; then pid=$resp_pid peer=$a_o; else pid=$(sw_pid "$tmp/charon") peer=$a_s; fi
+			kill -0 "$pid" 2>/dev/null || { fail "the $target responder died"; return 1; }
+			t0=$(ticks "$pid")
+			c0=$(date +%s.%N)
+			taskset -c "$cpu_i" ip netns exec "$ns_i" "$bench" initiator --addr "$a_i" --peer "$peer" \
+				--config "$tmp/initiator.ini" --window "$window" --seconds "$secs" --warmup 0.5 \
+				>"$tmp/$target-$r" 2>"$tmp/$target-$r.err" ||
+				{ cat "$tmp/$target-$r.err" >&2; fail "initiator against $target failed"; return 1; }
+			c1=$(date +%s.%N)
+			t1=$(ticks "$pid")
+			echo "result resp_cpu_s $(echo "$t0 $t1" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($2 - $1) / hz }')" >>"$tmp/$target-$r"
+			echo "result wall_s $(echo "$c0 $c1" | awk '{ printf "%.3f", $2 - $1 }')" >>"$tmp/$target-$r"
+		done
+	done
+	# Our responder prints its counters when it stops.
+	kill -TERM "$resp_pid" 2>/dev/null
+	wait "$resp_pid" 2>/dev/null
+	resp_pid=""
+	python3 - "$tmp" "$rounds" "$secs" "$window" "$cpu_i" "$cpu_r" "$ike" "$esp" <<'PY'
+import os, sys
+tmp, rounds, secs, window, cpu_i, cpu_r, ike, esp = sys.argv[1:9]
+rounds = int(rounds)
+
+def load(path):
+    r = {}
+    for line in open(path):
+        p = line.split()
+        if len(p) == 3 and p[0] == "result":
+            r[p[1]] = float(p[2])
+    return r
+
+runs = {t: [load(os.path.join(tmp, f"{t}-{r}")) for r in range(1, rounds + 1)] for t in ("ours", "charon")}
+best = {t: max(runs[t], key=lambda x: x["ike_setups_per_s"]) for t in runs}
+names = {"ours": "ours (bench_ike)", "charon": "charon 5.9.8"}
+print(f"== ike: IKE_SA + CHILD_SA set-ups per second; our initiator (CPU {cpu_i}) against each responder"
+      f" (CPU {cpu_r}), {window} SAs in set-up, best of {rounds} rounds of {secs} s")
+print(f"one set-up: IKE_SA_INIT + IKE_AUTH (PSK, CHILD_SA tunnel mode) + INFORMATIONAL Delete;"
+      f" IKE {ike}, ESP {esp}")
+hdr = "".join(f" {'round ' + str(r):>8}" for r in range(1, rounds + 1))
+print(f"{'responder':<17}{hdr} {'best/s':>8} {'set-up ms':>9} {'resp us/set-up':>14} {'resp CPU':>8}"
+      f" {'init CPU':>8} {'failed':>6} {'rtx':>5}")
+for t in ("ours", "charon"):
+    b = best[t]
+    # Responder CPU per set-up: its CPU time during the initiator runs
+    # (warm-up and drain included) over every set-up of those runs, all
+    # rounds: less noisy than the rate when other work shares the CPU.
+    n = sum(x["ike_setups_all"] for x in runs[t])
+    us = sum(x["resp_cpu_s"] for x in runs[t]) / n * 1e6 if n else float("nan")
+    rate = "".join(f" {x['ike_setups_per_s']:>8.0f}" for x in runs[t])
+    failed = sum(x["ike_failed"] for x in runs[t])
+    rtx = sum(x["ike_retransmits"] for x in runs[t])
+    print(f"{names[t]:<17}{rate} {b['ike_setups_per_s']:>8.0f} {b['ike_setup_ms_avg']:>9.1f} {us:>14.0f}"
+          f" {b['resp_cpu_s'] / b['wall_s'] * 100:>7.0f}% {b['initiator_cpu_s'] / b['ike_seconds'] * 100:>7.0f}%"
+          f" {failed:>6.0f} {rtx:>5.0f}")
+    best[t]["resp_us"] = us
+print("best/s, set-up ms (mean, IKE_SA_INIT out to CHILD_SA up), resp/init CPU (% of one CPU): best round")
+print("resp us/set-up: the responder's CPU time (all threads) per set-up, all rounds;"
+      " failed, rtx (retransmissions): all rounds")
+resp = load(os.path.join(tmp, "ours.out"))
+if resp.get("responder_refused", 0):
+    print(f"our responder refused {resp['responder_refused']:.0f} IKE_SA_INIT (SA table full or a limit):"
+          " the initiator retransmitted them")
+o, c = best["ours"], best["charon"]
+print(f"ratio ike_responder_vs_charon {o['ike_setups_per_s'] / c['ike_setups_per_s']:.2f}")
+print(f"ratio ike_responder_cpu_charon_vs_ours {c['resp_us'] / o['resp_us']:.2f}")
+print(f"metric ike_setups_vs_charon_per_s {c['ike_setups_per_s']:.0f} 1/s")
+print(f"metric ike_setups_per_s {o['ike_setups_per_s']:.0f} 1/s")
+PY
+	local rc=$?
+	ike_cleanup
 	return $rc
 }
 

@@ -398,14 +398,16 @@ static enum ike_crypto_err peer_key(const struct dh_group *g, const uint8_t *pub
 	ERR_clear_last_mark();
 	if (rc != IKE_CRYPTO_OK)
 		goto out;
-	/* Full check: MODP y^q = 1 (RFC 6989 2.2), ECP on the curve and not
-	 * the point at infinity. */
+	/* MODP: the full check, y^q = 1 (RFC 6989 2.2). ECP-256: the quick
+	 * check, on the curve and not the point at infinity, is the whole
+	 * check (RFC 6989 2.3: the curve's order is prime, cofactor 1);
+	 * OpenSSL's full one would add a multiplication by the order. */
 	rc = IKE_CRYPTO_OPENSSL;
 	ctx = EVP_PKEY_CTX_new_from_pkey(NULL, *out, NULL);
 	if (ctx == NULL)
 		goto out;
 	ERR_set_mark();
-	ok = EVP_PKEY_public_check(ctx);
+	ok = g->id == IKE_DH_ECP256 ? EVP_PKEY_public_check_quick(ctx) : EVP_PKEY_public_check(ctx);
 	ERR_pop_to_mark();
 	rc = ok == 1 ? IKE_CRYPTO_OK
 		     : g->id == IKE_DH_ECP256 ? IKE_CRYPTO_DH_POINT : IKE_CRYPTO_DH_SUBGROUP;

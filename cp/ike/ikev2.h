@@ -233,6 +233,8 @@ struct ikev2 {
 	struct ikev2_sa *sas;
 	uint32_t max_sas;
 	struct hmap by_spi_i;        /* (SPIi, remote) -> index */
+	uint32_t free_hint;          /* where the search for a free slot starts */
+	unsigned peer_sas[PMIP_CFG_MAX_PEERS]; /* live (not DEAD) SAs per [ike.peer] */
 	unsigned half_open;
 	uint8_t cookie_secret[32];
 	uint8_t cookie_version;

@@ -394,15 +394,6 @@ void ikev2_init_response(struct ikev2 *e, struct ikev2_sa *sa, const struct ike_
 
 /* ------------------------------------------------------------- responder -- */
 
-static unsigned sas_of_peer(const struct ikev2 *e, const struct in6_addr *remote)
-{
-	unsigned n = 0;
-	for (uint32_t i = 0; i < e->max_sas; i++)
-		if (e->sas[i].in_use && e->sas[i].state != IKEV2_DEAD &&
-		    memcmp(&e->sas[i].remote, remote, 16) == 0)
-			n++;
-	return n;
-}
 
 void ikev2_init_request(struct ikev2 *e, const struct ike_msg *m, const uint8_t *raw, size_t len,
 			const struct in6_addr *src, uint16_t sport, const struct in6_addr *dst,
@@ -463,7 +454,7 @@ void ikev2_init_request(struct ikev2 *e, const struct ike_msg *m, const uint8_t 
 			return;
 		}
 	}
-	if (sas_of_peer(e, src) >= e->cfg->ike.sas_per_peer_max) {
+	if (e->peer_sas[peer - e->cfg->ike.peers] >= e->cfg->ike.sas_per_peer_max) {
 		e->stats.sas_per_peer_refused++;
 		pmip_warn("IKE_SA_INIT from %s refused: it has %u IKE SAs (sas_per_peer_max)", a,
 			  e->cfg->ike.sas_per_peer_max);
@@ -486,17 +477,31 @@ void ikev2_init_request(struct ikev2 *e, const struct ike_msg *m, const uint8_t 
 		stateless_notify(e, &m->hdr, src, sport, dst, dport, IKE_N_INVALID_KE_PAYLOAD, g, 2);
 		return;
 	}
-	if (ike_dh_check_peer(group, pl->ke.data.ptr, pl->ke.data.len) != IKE_CRYPTO_OK) {
+	/* Our half and the shared secret before any state: computing it
+	 * validates the peer's KE value (RFC 6989), once. */
+	struct ike_dh *dh = NULL;
+	uint8_t g_ir[IKE_DH_MAX];
+	size_t g_len = 0;
+	enum ike_crypto_err ce = ike_dh_new(group, &dh);
+	if (ce == IKE_CRYPTO_OK)
+		ce = ike_dh_compute(dh, pl->ke.data.ptr, pl->ke.data.len, g_ir, sizeof(g_ir), &g_len);
+	if (ce != IKE_CRYPTO_OK) {
+		ike_dh_free(dh);
+		OPENSSL_cleanse(g_ir, sizeof(g_ir));
 		e->stats.rx_malformed++;
-		pmip_info("IKE_SA_INIT from %s: KE value invalid for group %u: dropped", a, group);
+		pmip_info("IKE_SA_INIT from %s: KE value for group %u: %s: dropped", a, group,
+			  ike_crypto_err_str(ce));
 		return;
 	}
 	struct ikev2_sa *sa = ikev2_sa_new(e, false, peer, src, sport);
 	if (sa == NULL) {
+		ike_dh_free(dh);
+		OPENSSL_cleanse(g_ir, sizeof(g_ir));
 		e->stats.half_open_refused++;
 		pmip_warn("IKE_SA_INIT from %s refused: IKE SA table full", a);
 		return;
 	}
+	sa->dh = dh;
 	sa->spi_i = m->hdr.ispi;
 	sa->local = *dst;
 	sa->local_port = dport;
@@ -506,13 +511,8 @@ void ikev2_init_request(struct ikev2 *e, const struct ike_msg *m, const uint8_t 
 	sa->ni_len = pl->nonce.len;
 	memcpy(sa->ni, pl->nonce.ptr, pl->nonce.len);
 	sa->nr_len = IKEV2_NONCE_LEN;
-	uint8_t g_ir[IKE_DH_MAX];
-	size_t g_len = 0;
-	enum ike_crypto_err ce = ike_dh_new(group, &sa->dh);
-	if (ce == IKE_CRYPTO_OK && RAND_bytes(sa->nr, (int)sa->nr_len) != 1)
+	if (RAND_bytes(sa->nr, (int)sa->nr_len) != 1)
 		ce = IKE_CRYPTO_OPENSSL;
-	if (ce == IKE_CRYPTO_OK)
-		ce = ike_dh_compute(sa->dh, pl->ke.data.ptr, pl->ke.data.len, g_ir, sizeof(g_ir), &g_len);
 	struct ike_span ni = { sa->ni, sa->ni_len }, nr = { sa->nr, sa->nr_len };
 	if (ce == IKE_CRYPTO_OK)
 		ce = ike_keys_sa_init(&sa->suite, g_ir, g_len, &ni, &nr, sa->spi_i, sa->spi_r, &sa->keys);

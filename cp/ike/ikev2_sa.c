@@ -117,11 +117,12 @@ void ikev2_free(struct ikev2 *e)
 struct ikev2_sa *ikev2_sa_new(struct ikev2 *e, bool initiator, const struct pmip_config_peer *peer,
 			      const struct in6_addr *remote, uint16_t remote_port)
 {
-	uint32_t i;
-	for (i = 0; i < e->max_sas && e->sas[i].in_use; i++)
-		;
-	if (i == e->max_sas)
+	uint32_t i = e->free_hint, n;
+	for (n = 0; n < e->max_sas && e->sas[i].in_use; n++)
+		i = i + 1 < e->max_sas ? i + 1 : 0;
+	if (n == e->max_sas)
 		return NULL;
+	e->free_hint = i + 1 < e->max_sas ? i + 1 : 0;
 	struct ikev2_sa *sa = &e->sas[i];
 	memset(sa, 0, sizeof(*sa));
 	sa->in_use = true;
@@ -135,6 +136,8 @@ struct ikev2_sa *ikev2_sa_new(struct ikev2 *e, bool initiator, const struct pmip
 	sa->remote_port = remote_port;
 	sa->created_ns = ikev2_now_ns(e);
 	sa->last_rx_ns = sa->created_ns;
+	if (peer != NULL)
+		e->peer_sas[peer - e->cfg->ike.peers]++;
 	do {
 		RAND_bytes((uint8_t *)(initiator ? &sa->spi_i : &sa->spi_r), 8);
 	} while ((initiator ? sa->spi_i : sa->spi_r) == 0);
@@ -166,6 +169,7 @@ static void sa_forget(struct ikev2 *e, struct ikev2_sa *sa)
 	evloop_timer_stop(e->loop, &sa->rtx_timer);
 	ikev2_sa_unindex(e, sa);
 	free(sa->resp);
+	e->free_hint = sa->index;
 	OPENSSL_cleanse(sa, sizeof(*sa));
 }
 
@@ -211,6 +215,8 @@ static void sa_release(struct ikev2 *e, struct ikev2_sa *sa, const char *why)
 	free(sa->req);
 	sa->init_i = sa->init_r = sa->req = NULL;
 	bool was = sa->state == IKEV2_ESTABLISHED;
+	if (sa->peer != NULL && e->peer_sas[sa->peer - e->cfg->ike.peers] > 0)
+		e->peer_sas[sa->peer - e->cfg->ike.peers]--;
 	sa->state = IKEV2_DEAD;
 	if (was || sa->initiator)
 		if (e->env.state_changed != NULL)
