@@ -166,6 +166,22 @@ struct pmip_config_ike {
 	unsigned n_peers;
 };
 
+/* [pmip]: Proxy Mobile IPv6 signalling (RFC 5213), both roles. */
+struct pmip_config_pmip {
+	char profiles[PATH_MAX];           /* MN profile table (seed 4.2.1); "" = none */
+	unsigned lifetime_s;               /* MAG: asked for; LMA: most it grants */
+	unsigned refresh_percent;          /* MAG: refresh at this share of the granted lifetime */
+	unsigned pbu_initial_ms;           /* MAG: first PBU retransmission (RFC 5213 6.9.4:
+					    * InitialBindackTimeoutFirstReg) */
+	unsigned pbu_max_ms;               /* MAG: backoff ceiling; give up past it (RFC 6275
+					    * MAX_BINDACK_TIMEOUT) */
+	unsigned timestamp_window_ms;      /* LMA: TimestampValidityWindow (RFC 5213 5.5) */
+	unsigned bce_delete_delay_ms;      /* LMA: MinDelayBeforeBCEDelete (RFC 5213 5.3.5) */
+	unsigned heartbeat_s;              /* RFC 5847 HEARTBEAT_INTERVAL; 0 = off */
+	unsigned heartbeat_misses;         /* RFC 5847 MISSING_HEARTBEATS_ALLOWED */
+	unsigned max_bindings;             /* binding cache / update list entries */
+};
+
 struct pmip_config {
 	char path[PATH_MAX];
 	enum pmip_role role;
@@ -177,6 +193,7 @@ struct pmip_config {
 	struct pmip_config_port ports[PMIP_CFG_MAX_PORTS];
 	unsigned n_ports;
 	struct pmip_config_ike ike;
+	struct pmip_config_pmip pmip;
 };
 
 /* Step 1 output: the file as entries, in file order. */

@@ -28,7 +28,7 @@ enum key_type {
 };
 
 /* Plain sections ([gateway]...) and repeated ones ([port.NAME]...). */
-enum section_kind { SEC_GATEWAY, SEC_DP, SEC_CP, SEC_LOG, SEC_IKE, SEC_PORT, SEC_PEER, SEC_COUNT };
+enum section_kind { SEC_GATEWAY, SEC_DP, SEC_CP, SEC_LOG, SEC_IKE, SEC_PMIP, SEC_PORT, SEC_PEER, SEC_COUNT };
 
 struct key_spec {
 	enum section_kind sec;

@@ -323,6 +323,7 @@ static const struct {
 } plain_sections[] = {
 	{ "gateway", SEC_GATEWAY }, { "dp", SEC_DP }, { "cp", SEC_CP },
 	{ "log", SEC_LOG },         { "ike", SEC_IKE },
+	{ "pmip", SEC_PMIP },
 };
 
 static bool known_section(const char *s)
