@@ -1,4 +1,5 @@
-/* Mobility Header codec: PBU and PBA with the PMIPv6 mobility options. See
+/* Mobility Header codec: PBU, PBA and Heartbeat with the PMIPv6 mobility
+ * options. See
  * mh.h for the rules, their order, and the alignment and duplicate-option
  * decisions.
  *
@@ -15,7 +16,7 @@
 #include "net/pkt_internal.h"
 
 /* Offsets in the Mobility Header (RFC 6275 6.1.1) and in the fixed parts
- * of the BU (6.1.7) and BA (6.1.8). */
+ * of the BU (6.1.7), the BA (6.1.8) and the Heartbeat (RFC 5847 3.1). */
 #define MH_OFF_PROTO 0
 #define MH_OFF_HLEN 1
 #define MH_OFF_TYPE 2
@@ -28,6 +29,9 @@
 #define BA_OFF_FLAGS 7
 #define BA_OFF_SEQ 8
 #define BA_OFF_LIFETIME 10
+#define HB_OFF_RESERVED 6
+#define HB_OFF_FLAGS 7
+#define HB_OFF_SEQ 8
 #define MH_OFF_OPTIONS PMIP_MH_MSG_LEN
 
 #define OPT_HDR 2           /* type, length */
@@ -176,6 +180,8 @@ static bool seen_once(const struct pmip_mh_opts *o, uint8_t type)
 		return o->has_lla;
 	case PMIP_MH_OPT_TIMESTAMP:
 		return o->has_timestamp;
+	case PMIP_MH_OPT_RESTART_COUNTER:
+		return o->has_restart_counter;
 	default:
 		return false;
 	}
@@ -233,6 +239,10 @@ static enum pmip_mh_rule opt_decode(struct pmip_mh_opts *o, uint8_t type, const 
 	case PMIP_MH_OPT_TIMESTAMP:
 		o->has_timestamp = true;
 		o->timestamp = get_be64(d);
+		break;
+	case PMIP_MH_OPT_RESTART_COUNTER:
+		o->has_restart_counter = true;   /* RFC 5847 3.2: the 32-bit counter */
+		o->restart_counter = get_be32(d);
 		break;
 	default:
 		break;
@@ -323,7 +333,8 @@ enum pmip_mh_rule pmip_mh_parse(const uint8_t *buf, size_t len, const struct in6
 	out->checksum = get_be16(buf + MH_OFF_CSUM);
 	out->len = len;
 	/* RFC 6275 9.2, in its order. */
-	if (out->type != PMIP_MH_TYPE_BU && out->type != PMIP_MH_TYPE_BA)
+	if (out->type != PMIP_MH_TYPE_BU && out->type != PMIP_MH_TYPE_BA &&
+	    out->type != PMIP_MH_TYPE_HB)
 		return fail(err, PMIP_MH_ERR_TYPE, MH_OFF_TYPE, -1, out->type, 0);
 	if (out->payload_proto != PMIP_MH_PROTO_NONE)
 		return fail(err, PMIP_MH_ERR_PROTO, MH_OFF_PROTO, -1, out->payload_proto,
@@ -335,17 +346,22 @@ enum pmip_mh_rule pmip_mh_parse(const uint8_t *buf, size_t len, const struct in6
 		out->bu.seq = get_be16(buf + BU_OFF_SEQ);
 		out->bu.flags = get_be16(buf + BU_OFF_FLAGS) & PMIP_MH_BU_DEFINED;
 		out->bu.lifetime = get_be16(buf + BU_OFF_LIFETIME);
-	} else {
+	} else if (out->type == PMIP_MH_TYPE_BA) {
 		out->ba.status = buf[BA_OFF_STATUS];
 		out->ba.flags = buf[BA_OFF_FLAGS] & PMIP_MH_BA_DEFINED;
 		out->ba.seq = get_be16(buf + BA_OFF_SEQ);
 		out->ba.lifetime = get_be16(buf + BA_OFF_LIFETIME);
+	} else {
+		/* RFC 5847 3.1: the reserved octet and bits are ignored. */
+		out->hb.flags = buf[HB_OFF_FLAGS] & PMIP_MH_HB_DEFINED;
+		out->hb.seq = get_be32(buf + HB_OFF_SEQ);
 	}
 	r = opts_parse(buf, len, MH_OFF_OPTIONS, &out->opt, err);
 	if (r != PMIP_MH_ERR_OK) {
 		/* Header fields stay, the rest is not to be used. */
 		memset(&out->bu, 0, sizeof(out->bu));
 		memset(&out->ba, 0, sizeof(out->ba));
+		memset(&out->hb, 0, sizeof(out->hb));
 		memset(&out->opt, 0, sizeof(out->opt));
 		return r;
 	}
@@ -449,6 +465,8 @@ static void opts_write(struct writer *w, const struct pmip_mh_opts *o)
 		memcpy(d, o->lla.s6_addr, 16);
 	if (o->has_timestamp && (d = opt_start(w, PMIP_MH_OPT_TIMESTAMP, 8)))
 		put_be64(d, o->timestamp);
+	if (o->has_restart_counter && (d = opt_start(w, PMIP_MH_OPT_RESTART_COUNTER, 4)))
+		put_be32(d, o->restart_counter);
 	/* The whole header a multiple of 8 octets (RFC 6275 6.1.1). */
 	pad_to(w, PMIP_MH_UNIT, 0);
 }
@@ -504,6 +522,21 @@ size_t pmip_mh_pba_build(uint8_t *out, size_t cap, const struct in6_addr *src,
 	out[BA_OFF_FLAGS] = (uint8_t)((ba->flags & PMIP_MH_BA_DEFINED) | PMIP_MH_BA_P);
 	put_be16(out + BA_OFF_SEQ, ba->seq);
 	put_be16(out + BA_OFF_LIFETIME, ba->lifetime);
+	return mh_finish(out, cap, src, dst, opt);
+}
+
+size_t pmip_mh_heartbeat_build(uint8_t *out, size_t cap, const struct in6_addr *src,
+			       const struct in6_addr *dst, const struct pmip_mh_hb *hb,
+			       const struct pmip_mh_opts *opt)
+{
+	if (cap < PMIP_MH_MSG_MIN_LEN || !opts_valid(opt))
+		return 0;
+	hdr_write(out, PMIP_MH_TYPE_HB);
+	out[HB_OFF_RESERVED] = 0;
+	/* No flag forced (unlike P in a PBU/PBA): whether this is a request,
+	 * a response or an unsolicited response is the caller's to say. */
+	out[HB_OFF_FLAGS] = hb->flags & PMIP_MH_HB_DEFINED;
+	put_be32(out + HB_OFF_SEQ, hb->seq);
 	return mh_finish(out, cap, src, dst, opt);
 }
 

@@ -1,10 +1,11 @@
 /* Mobility Header codec for Proxy Mobile IPv6 signalling: the Mobility
  * Header (RFC 6275 6.1.1), the Binding Update and Acknowledgement as the
  * Proxy Binding Update and Acknowledgement use them (RFC 6275 6.1.7, 6.1.8;
- * RFC 5213 8.1, 8.2), and the mobility options PMIPv6 needs: Pad1, PadN
- * (RFC 6275 6.2.2, 6.2.3), Mobile Node Identifier (RFC 4283 3), Home Network
- * Prefix, Handoff Indicator, Access Technology Type, Mobile Node Link-layer
- * Identifier, Link-local Address and Timestamp (RFC 5213 8.3-8.8).
+ * RFC 5213 8.1, 8.2), the Heartbeat message (RFC 5847 3.1), and the
+ * mobility options PMIPv6 needs: Pad1, PadN (RFC 6275 6.2.2, 6.2.3), Mobile
+ * Node Identifier (RFC 4283 3), Home Network Prefix, Handoff Indicator,
+ * Access Technology Type, Mobile Node Link-layer Identifier, Link-local
+ * Address and Timestamp (RFC 5213 8.3-8.8), Restart Counter (RFC 5847 3.2).
  *
  * Conventions as in net/pkt.h: the parser takes (buf, len), compares every
  * length with the bytes left before it reads, copies fields out (never casts
@@ -26,7 +27,8 @@
  *    type byte at an offset from the start of the Mobility Header that is y
  *    modulo x"): HNP 8n+4 (RFC 5213 8.3), LLA 8n+6 (8.7), Timestamp 8n+2
  *    (8.8), HI and ATT none (8.4, 8.5), MN-ID none (RFC 4283 3: "This option
- *    does not have any alignment requirements"). For the MN Link-layer
+ *    does not have any alignment requirements"), Restart Counter 4n+2
+ *    (RFC 5847 3.2: the 32-bit counter on a 4-octet boundary). For the MN Link-layer
  *    Identifier RFC 5213 8.6 gives no number ("Based on the size of the
  *    identifier, the option MUST be aligned appropriately, as per [the
  *    RFC 6275 6.2.1 rule]"): we use 8n+4, which puts the identifier on an
@@ -38,15 +40,31 @@
  *    Handoff Indicators would contradict each other, and an LMA reading the
  *    first while a MAG or a monitor reads the last is the kind of ambiguity
  *    that breaks bindings): a second one is DUPLICATE, never first-wins.
- *    Pad1/PadN may repeat. Unknown options MUST be skipped (RFC 6275
- *    6.2.1): the first PMIP_MH_MAX_UNKNOWN are kept as (type, offset,
- *    length), the rest only counted.
+ *    Pad1/PadN may repeat. The Restart Counter (RFC 5847 3.2) is one
+ *    counter: two in one message (old and new?) are DUPLICATE as well.
+ *    Unknown options MUST be skipped (RFC 6275 6.2.1): the first
+ *    PMIP_MH_MAX_UNKNOWN are kept as (type, offset, length), the rest
+ *    only counted.
  *  - Field values. The codec checks what the wire format fixes (lengths,
  *    prefix length <= 128, identifiers not empty, an NAI no longer than
  *    RADIUS carries); it does not judge values whose meaning is the
  *    protocol's (Handoff Indicator 0, an unassigned Access Technology Type,
  *    which options a PBU must carry, flag combinations, sequence numbers):
  *    those are cp's, which answers them with a PBA status (RFC 5213 8.9).
+ *  - Options and message types. Any decoded option is accepted in any of
+ *    the three messages (a Restart Counter in a PBU, an HNP in a
+ *    Heartbeat): RFC 6275 6.2.1 makes a receiver skip what it does not
+ *    use, and which options a message may carry is for cp to judge (the
+ *    heartbeat module reads only the Restart Counter).
+ *  - Heartbeat (RFC 5847 3.1). After the 6-octet header: one reserved
+ *    octet, one octet whose two low bits are U (0x02, unsolicited
+ *    response) and R (0x01, response; 0 = request) and whose other bits
+ *    are reserved, then the 32-bit Sequence Number: a 12-octet fixed part
+ *    like the BU's and BA's, so its smallest message is also 16 octets
+ *    (Header Len 1, MSG_SHORT below). The reserved octet and bits are
+ *    ignored on receipt and sent as zero (RFC 5847 3.1). The bit
+ *    positions are those Wireshark's mip6 dissector uses (mip6.hb.u_flag
+ *    0x2, mip6.hb.r_flag 0x1), checked against tshark in test_mh.c.
  */
 #ifndef PMIP_COMMON_NET_MH_H
 #define PMIP_COMMON_NET_MH_H
@@ -60,12 +78,17 @@
 #define PMIP_MH_MIN_LEN 8           /* Header Len 0 */
 #define PMIP_MH_MAX_LEN 2048        /* Header Len 255: (255 + 1) * 8 */
 #define PMIP_MH_HDR_LEN 6           /* payload proto, header len, type, reserved, checksum */
-#define PMIP_MH_MSG_LEN 12          /* + the 6-octet fixed part of a BU or BA */
-#define PMIP_MH_MSG_MIN_LEN 16      /* BU/BA: Header Len >= 1 (RFC 6275 6.1.7, 6.1.8) */
+#define PMIP_MH_MSG_LEN 12          /* + the 6-octet fixed part of a BU, BA or Heartbeat */
+#define PMIP_MH_MSG_MIN_LEN 16      /* BU/BA/HB: Header Len >= 1 (RFC 6275 6.1.7, 6.1.8;
+				     * RFC 5847 3.1: 12 octets, rounded up to 8n) */
 #define PMIP_MH_PROTO_NONE 59       /* Payload Proto, RFC 6275 6.1.1, 9.2 */
 
 #define PMIP_MH_TYPE_BU 5           /* Binding Update: PBU with the P flag (RFC 5213 8.1) */
 #define PMIP_MH_TYPE_BA 6           /* Binding Acknowledgement: PBA (RFC 5213 8.2) */
+/* Heartbeat (RFC 5847 3.1): MH type 13 as IANA assigned it (RFC 5847 7;
+ * Wireshark's mip6 dissector, MIP6_HB = 13). Not 23: that number is not
+ * the Heartbeat's. */
+#define PMIP_MH_TYPE_HB 13
 
 /* Binding Update flags (RFC 6275 6.1.7, 16 bits after the sequence
  * number, host order). Other bits are reserved: ignored by the parser,
@@ -84,6 +107,11 @@
 #define PMIP_MH_BA_R 0x40           /* Mobile Router (RFC 3963 4.2) */
 #define PMIP_MH_BA_P 0x20           /* Proxy Registration (RFC 5213 8.2) */
 #define PMIP_MH_BA_DEFINED 0xe0
+
+/* Heartbeat flags (RFC 5847 3.1, the octet after the reserved one). */
+#define PMIP_MH_HB_U 0x02           /* Unsolicited Heartbeat Response */
+#define PMIP_MH_HB_R 0x01           /* Response (0: Request) */
+#define PMIP_MH_HB_DEFINED 0x03
 
 /* Lifetime fields count units of 4 seconds (RFC 6275 6.1.7, 6.1.8). */
 #define PMIP_MH_LIFETIME_UNIT_S 4
@@ -138,7 +166,8 @@ const char *pmip_mh_ba_status_name(uint8_t status);
 	X(ATT, 24, "Access Technology Type", 2, 2, 1, 0) /* RFC 5213 8.5 */    \
 	X(MN_LLID, 25, "Mobile Node Link-layer Identifier", 3, 255, 8, 4) /* 8.6 */ \
 	X(LLA, 26, "Link-local Address", 16, 16, 8, 6)  /* RFC 5213 8.7 */     \
-	X(TIMESTAMP, 27, "Timestamp", 8, 8, 8, 2)       /* RFC 5213 8.8 */
+	X(TIMESTAMP, 27, "Timestamp", 8, 8, 8, 2)       /* RFC 5213 8.8 */     \
+	X(RESTART_COUNTER, 28, "Restart Counter", 4, 4, 4, 2) /* RFC 5847 3.2 */
 
 enum pmip_mh_opt_type {
 #define PMIP_MH_OPT_ENUM(code, type, name, min, max, ax, ay) PMIP_MH_OPT_##code = type,
@@ -187,7 +216,7 @@ const char *pmip_mh_opt_name(uint8_t type);
 	X(LENGTH, "bad_header_len", "Header Len gives a length other than the bytes given (%llu != %llu)") \
 	X(CHECKSUM, "bad_checksum", "checksum does not verify (field 0x%04llx, should be 0x%04llx)") \
 	/* RFC 6275 9.2, in its order after the checksum */                    \
-	X(TYPE, "unsupported_type", "MH type %llu is not a Binding Update (5) or Acknowledgement (6)") \
+	X(TYPE, "unsupported_type", "MH type %llu is not a Binding Update (5), Acknowledgement (6) or Heartbeat (13)") \
 	X(PROTO, "bad_payload_proto", "Payload Proto not IPPROTO_NONE (%llu != %llu)") \
 	X(MSG_SHORT, "short_message", "Header Len too small for the message type (%llu < %llu octets)") \
 	/* options, RFC 6275 6.2 */                                            \
@@ -241,7 +270,7 @@ struct pmip_mh_raw_opt {
 	uint16_t off;                /* of the type octet, from the start of the Mobility Header */
 };
 
-/* The mobility options of a PBU or PBA, as the parser returns them and as
+/* The mobility options of a PBU, PBA or Heartbeat, as the parser returns them and as
  * the builders take them. Each has_* says whether the option is present. */
 struct pmip_mh_opts {
 	bool has_mn_id;
@@ -268,6 +297,9 @@ struct pmip_mh_opts {
 	uint64_t timestamp;          /* RFC 5213 8.8: seconds since 1970 in the top 48 bits,
 				      * 1/65536 s in the low 16 */
 
+	bool has_restart_counter;
+	uint32_t restart_counter;    /* RFC 5847 3.2: the sender's; changes when it restarts */
+
 	/* Filled by the parser, ignored by the builders. */
 	unsigned n_unknown;          /* 0..PMIP_MH_MAX_UNKNOWN */
 	struct pmip_mh_raw_opt unknown[PMIP_MH_MAX_UNKNOWN];
@@ -290,16 +322,24 @@ struct pmip_mh_ba {
 	uint16_t lifetime;           /* units of 4 s */
 };
 
+/* Heartbeat fixed part (RFC 5847 3.1). */
+struct pmip_mh_hb {
+	uint8_t flags;               /* PMIP_MH_HB_* bits only */
+	uint32_t seq;                /* matches a response to its request */
+};
+
 struct pmip_mh {
 	/* Header (RFC 6275 6.1.1). */
 	uint8_t payload_proto;
 	uint8_t hdr_len;             /* (hdr_len + 1) * 8 == len */
-	uint8_t type;                /* PMIP_MH_TYPE_BU or _BA on OK */
+	uint8_t type;                /* PMIP_MH_TYPE_BU, _BA or _HB on OK */
 	uint16_t checksum;           /* as received */
 	size_t len;
-	/* Message: bu for type 5, ba for type 6 (the other stays zero). */
+	/* Message: bu for type 5, ba for type 6, hb for type 13 (the others
+	 * stay zero). */
 	struct pmip_mh_bu bu;
 	struct pmip_mh_ba ba;
+	struct pmip_mh_hb hb;
 	struct pmip_mh_opts opt;
 };
 
@@ -309,9 +349,10 @@ struct pmip_mh {
  * upper-layer protocol 135 (RFC 6275 6.1.1, RFC 8200 8.1).
  * Checks in order: SHORT (len < 8), NOT_UNITS (len not a multiple of 8),
  * LENGTH ((Header Len + 1) * 8 != len), CHECKSUM, then RFC 6275 9.2's:
- * TYPE (not 5 or 6: the caller answers with a Binding Error, status 2),
- * PROTO (Payload Proto not 59: ICMP Parameter Problem), MSG_SHORT (len < 16
- * for a BU or BA: ICMP Parameter Problem), then each option in message
+ * TYPE (not 5, 6 or 13: the caller answers with a Binding Error, status
+ * 2), PROTO (Payload Proto not 59: ICMP Parameter Problem), MSG_SHORT
+ * (len < 16 for a BU, BA or Heartbeat: ICMP Parameter Problem), then each
+ * option in message
  * order: OPT_TRUNCATED (no room for its length octet), OPT_OVERRUN (data
  * past the end), its length (MN_ID_EMPTY: option length < 2; MN_LLID_EMPTY:
  * < 3; OPT_LENGTH: a fixed-size option of another length), DUPLICATE, then
@@ -327,7 +368,8 @@ enum pmip_mh_rule pmip_mh_parse(const uint8_t *buf, size_t len, const struct in6
  * header (Payload Proto 59, type 5), bu's fields with the P flag set
  * whatever bu->flags says (RFC 5213 8.1) and reserved bits cleared, then
  * the options present in opt in this order: MN-ID, the n_hnp HNPs, HI,
- * ATT, MN-LLID, LLA, Timestamp, each at its alignment (PMIP_MH_OPTIONS)
+ * ATT, MN-LLID, LLA, Timestamp, Restart Counter, each at its alignment
+ * (PMIP_MH_OPTIONS)
  * with Pad1 or PadN before it, and Pad1/PadN to a multiple of 8 octets;
  * Header Len and the checksum (over src, dst) set. opt's parser-only
  * fields are ignored (unknown options are not re-emitted).
@@ -344,6 +386,16 @@ size_t pmip_mh_pbu_build(uint8_t *out, size_t cap, const struct in6_addr *src,
 size_t pmip_mh_pba_build(uint8_t *out, size_t cap, const struct in6_addr *src,
 			 const struct in6_addr *dst, const struct pmip_mh_ba *ba,
 			 const struct pmip_mh_opts *opt);
+
+/* Build a Heartbeat (RFC 5847 3.1) from src to dst: as pmip_mh_pbu_build,
+ * with type 13, the reserved octet 0, hb->flags with reserved bits cleared
+ * (nothing added: U and R are the caller's, a request has neither, a
+ * response R, an unsolicited response U and R) and hb->seq. A response
+ * carries the sender's Restart Counter (opt->has_restart_counter, RFC 5847
+ * 3.2); a request needs no option: 16 octets with PadN. */
+size_t pmip_mh_heartbeat_build(uint8_t *out, size_t cap, const struct in6_addr *src,
+			       const struct in6_addr *dst, const struct pmip_mh_hb *hb,
+			       const struct pmip_mh_opts *opt);
 
 /* The Timestamp option's value for a time in seconds and nanoseconds
  * since 1970 (RFC 5213 8.8), and back. nsec < 10^9; seconds past 2^48

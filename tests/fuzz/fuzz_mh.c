@@ -1,4 +1,5 @@
-/* libFuzzer target for common/net/mh, the Mobility Header codec (PBU/PBA).
+/* libFuzzer target for common/net/mh, the Mobility Header codec (PBU, PBA,
+ * Heartbeat).
  *
  * Each input is parsed from an exact-size heap copy (so that ASan sees any
  * read past the end) as a Mobility Header from 2001:db8:ffff::1 to ::2,
@@ -8,14 +9,14 @@
  *  - the error struct agrees with the result, names a rule with a name and
  *    a text, and its offset lies in the message; option rules name an
  *    option, header rules none; an error message formats;
- *  - on OK: the length is a multiple of 8 from 16 to 2048, the type BU or
- *    BA, Payload Proto 59, the checksum verifies, flags hold defined bits
+ *  - on OK: the length is a multiple of 8 from 16 to 2048, the type BU,
+ *    BA or Heartbeat, Payload Proto 59, the checksum verifies, flags hold defined bits
  *    only, every count and length is within its limit;
- *  - what parses builds back (PBU or PBA by its type), the build parses
- *    OK to the same fields (P set, unknown options dropped, every option
+ *  - what parses builds back (PBU, PBA or Heartbeat by its type), the
+ *    build parses OK to the same fields (P set in a PBU/PBA, unknown options dropped, every option
  *    aligned), and building that again gives the same bytes.
  * Seeds: tests/fuzz/corpus/mh: the frames of tests/data/mh/mh.pcap, the
- * Mobility Header alone.
+ * Mobility Header alone (hb_*.bin: the Heartbeats).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -63,13 +64,19 @@ static bool opts_eq(const struct pmip_mh_opts *a, const struct pmip_mh_opts *b)
 		return false;
 	if (a->has_lla && memcmp(&a->lla, &b->lla, 16))
 		return false;
+	if (a->has_restart_counter != b->has_restart_counter ||
+	    (a->has_restart_counter && a->restart_counter != b->restart_counter))
+		return false;
 	return !a->has_timestamp || a->timestamp == b->timestamp;
 }
 
 static size_t build(const struct pmip_mh *m, uint8_t *out, size_t cap)
 {
-	return m->type == PMIP_MH_TYPE_BU ? pmip_mh_pbu_build(out, cap, &src, &dst, &m->bu, &m->opt)
-					  : pmip_mh_pba_build(out, cap, &src, &dst, &m->ba, &m->opt);
+	if (m->type == PMIP_MH_TYPE_BU)
+		return pmip_mh_pbu_build(out, cap, &src, &dst, &m->bu, &m->opt);
+	if (m->type == PMIP_MH_TYPE_BA)
+		return pmip_mh_pba_build(out, cap, &src, &dst, &m->ba, &m->opt);
+	return pmip_mh_heartbeat_build(out, cap, &src, &dst, &m->hb, &m->opt);
 }
 
 static void check_ok(const uint8_t *buf, size_t len, const struct pmip_mh *m)
@@ -81,10 +88,15 @@ static void check_ok(const uint8_t *buf, size_t len, const struct pmip_mh *m)
 
 	CHECK(len >= PMIP_MH_MSG_MIN_LEN && len <= PMIP_MH_MAX_LEN && len % 8 == 0);
 	CHECK(m->len == len && (m->hdr_len + 1u) * 8 == len);
-	CHECK(m->type == PMIP_MH_TYPE_BU || m->type == PMIP_MH_TYPE_BA);
+	CHECK(m->type == PMIP_MH_TYPE_BU || m->type == PMIP_MH_TYPE_BA ||
+	      m->type == PMIP_MH_TYPE_HB);
 	CHECK(m->payload_proto == PMIP_MH_PROTO_NONE);
 	CHECK(pmip_ipv6_l4_checksum(&src, &dst, PMIP_IPPROTO_MH, buf, len) == 0);
 	CHECK((m->bu.flags & ~PMIP_MH_BU_DEFINED) == 0 && (m->ba.flags & ~PMIP_MH_BA_DEFINED) == 0);
+	CHECK((m->hb.flags & ~PMIP_MH_HB_DEFINED) == 0);
+	/* Only the message of its type is filled. */
+	CHECK(m->type == PMIP_MH_TYPE_HB || (m->hb.flags == 0 && m->hb.seq == 0));
+	CHECK(m->type == PMIP_MH_TYPE_BU || (m->bu.flags == 0 && m->bu.seq == 0));
 	CHECK(o->n_hnp <= PMIP_MH_MAX_HNP && o->n_unknown <= PMIP_MH_MAX_UNKNOWN);
 	for (i = 0; i < o->n_hnp; i++)
 		CHECK(o->hnp[i].prefix_len <= 128);
@@ -108,10 +120,12 @@ static void check_ok(const uint8_t *buf, size_t len, const struct pmip_mh *m)
 	if (m->type == PMIP_MH_TYPE_BU)
 		CHECK(m2.bu.seq == m->bu.seq && m2.bu.lifetime == m->bu.lifetime &&
 		      m2.bu.flags == (m->bu.flags | PMIP_MH_BU_P));
-	else
+	else if (m->type == PMIP_MH_TYPE_BA)
 		CHECK(m2.ba.status == m->ba.status && m2.ba.seq == m->ba.seq &&
 		      m2.ba.lifetime == m->ba.lifetime &&
 		      m2.ba.flags == (m->ba.flags | PMIP_MH_BA_P));
+	else
+		CHECK(m2.hb.flags == m->hb.flags && m2.hb.seq == m->hb.seq);
 	CHECK(opts_eq(&m2.opt, o));
 	CHECK(m2.opt.n_unknown == 0 && m2.opt.unaligned == 0);
 	/* A fixed point. */

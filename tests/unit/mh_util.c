@@ -100,6 +100,30 @@ const char MH_PEER_HEX[] =
 	"1a" "10" "fe800000000000000000000000000002" /* 81 (not 8n+6): LLA fe80::2 */
 	"01" "03" "000000";              /* 99: PadN to 104 */
 
+/* Heartbeat Request, MAG -> LMA (RFC 5847 3.1): no option. */
+const char MH_HB_REQ_HEX[] =
+	"3b"        /* Payload Proto 59 */
+	"01"        /* Header Len 1: 16 octets */
+	"0d"        /* MH Type 13: Heartbeat (RFC 5847 3.1, 7) */
+	"00"        /* Reserved */
+	"5aef"      /* Checksum: pseudo-header ::1 -> ::2, length 16, next header 135 */
+	"00"        /* Reserved (RFC 5847 3.1) */
+	"00"        /* flags: U 0, R 0: a request */
+	"00000001"  /* Sequence Number 1 */
+	"01" "02" "0000";   /* 12: PadN to 16 (RFC 6275 6.1.1) */
+
+/* Its Heartbeat Response, LMA -> MAG, with the LMA's Restart Counter. */
+const char MH_HB_RESP_HEX[] =
+	"3b" "02" "0d" "00"  /* Payload Proto 59, Header Len 2: 24 octets, Heartbeat, reserved */
+	"3dde"      /* Checksum: pseudo-header ::2 -> ::1 */
+	"00"        /* Reserved */
+	"01"        /* flags: U 0, R 1 (0x01): a response */
+	"00000001"  /* Sequence Number 1, the request's */
+	"01" "00"   /* 12: PadN of 2 octets to 14 = 4n+2 */
+	"1c" "04"   /* 14: Restart Counter, RFC 5847 3.2: type 28, length 4, 4n+2 */
+	"00000003"  /* counter 3 */
+	"01" "02" "0000";   /* 20: PadN to 24 */
+
 size_t mh_hx(const char *s, uint8_t *out)
 {
 	size_t n = 0;
@@ -207,6 +231,8 @@ void mh_opts_eq(const struct pmip_mh_opts *a, const struct pmip_mh_opts *b)
 	cr_assert(!a->has_lla || memcmp(&a->lla, &b->lla, 16) == 0);
 	cr_assert_eq(a->has_timestamp, b->has_timestamp);
 	cr_assert(!a->has_timestamp || a->timestamp == b->timestamp);
+	cr_assert_eq(a->has_restart_counter, b->has_restart_counter);
+	cr_assert(!a->has_restart_counter || a->restart_counter == b->restart_counter);
 }
 
 /* Parse, rebuild from the fields, compare: the round trip the fuzz
@@ -217,8 +243,12 @@ void mh_rebuild_same(const struct pmip_mh *m, const struct in6_addr *s, const st
 	struct pmip_mh m2;
 	size_t n;
 
-	n = m->type == PMIP_MH_TYPE_BU ? pmip_mh_pbu_build(out, sizeof(out), s, d, &m->bu, &m->opt)
-				       : pmip_mh_pba_build(out, sizeof(out), s, d, &m->ba, &m->opt);
+	if (m->type == PMIP_MH_TYPE_BU)
+		n = pmip_mh_pbu_build(out, sizeof(out), s, d, &m->bu, &m->opt);
+	else if (m->type == PMIP_MH_TYPE_BA)
+		n = pmip_mh_pba_build(out, sizeof(out), s, d, &m->ba, &m->opt);
+	else
+		n = pmip_mh_heartbeat_build(out, sizeof(out), s, d, &m->hb, &m->opt);
 	cr_assert(n >= PMIP_MH_MSG_MIN_LEN && n % 8 == 0);
 	cr_assert_eq(mh_parse(out, n, s, d, &m2, NULL), PMIP_MH_ERR_OK);
 	cr_assert_eq(m2.type, m->type);
@@ -229,6 +259,8 @@ void mh_rebuild_same(const struct pmip_mh *m, const struct in6_addr *s, const st
 	cr_assert_eq(m2.ba.flags, m->type == PMIP_MH_TYPE_BA ? m->ba.flags | PMIP_MH_BA_P : 0);
 	cr_assert_eq(m2.ba.seq, m->ba.seq);
 	cr_assert_eq(m2.ba.lifetime, m->ba.lifetime);
+	cr_assert_eq(m2.hb.flags, m->hb.flags);
+	cr_assert_eq(m2.hb.seq, m->hb.seq);
 	mh_opts_eq(&m2.opt, &m->opt);
 	cr_assert_eq(m2.opt.n_unknown, 0);
 	cr_assert_eq(m2.opt.unaligned, 0, "the builder aligns every option");

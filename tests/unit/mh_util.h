@@ -16,6 +16,8 @@ extern const struct in6_addr MH_LMA;   /* 2001:db8:ffff::2 */
 extern const char MH_PBU_HEX[];     /* PBU MAG -> LMA, 112 octets, every option */
 extern const char MH_PBA_HEX[];     /* PBA LMA -> MAG, its answer */
 extern const char MH_PEER_HEX[];    /* PBU packed without alignment, GRE Key, Pad1 */
+extern const char MH_HB_REQ_HEX[];  /* Heartbeat Request MAG -> LMA, 16 octets (RFC 5847) */
+extern const char MH_HB_RESP_HEX[]; /* its Response LMA -> MAG with a Restart Counter */
 
 /* Hex digits (no separators) to bytes; returns the count. */
 size_t mh_hx(const char *s, uint8_t *out);
@@ -34,7 +36,7 @@ void mh_built_opts(struct pmip_mh_opts *o);
 /* Asserts the decoded options equal (parser-only fields not compared). */
 void mh_opts_eq(const struct pmip_mh_opts *a, const struct pmip_mh_opts *b);
 /* Rebuild m (parsed OK) with the builder of its type, parse it again and
- * assert the same message, aligned, P set. */
+ * assert the same message, aligned, P set (PBU, PBA). */
 void mh_rebuild_same(const struct pmip_mh *m, const struct in6_addr *s, const struct in6_addr *d);
 
 #endif

@@ -1,14 +1,16 @@
 /* Unit tests for common/net/mh: the Mobility Header codec (RFC 6275 6.1,
- * RFC 5213 8, RFC 4283) for PMIPv6 signalling; its vectors and Wireshark.
+ * RFC 5213 8, RFC 4283, RFC 5847) for PMIPv6 signalling; its vectors and
+ * Wireshark.
  *
  * Vectors:
- *  - three messages written out by hand from the RFC field layouts in
- *    mh_util.c (a PBU and a PBA as our builders lay them out, and a PBU as
+ *  - five messages written out by hand from the RFC field layouts in
+ *    mh_util.c (a PBU and a PBA as our builders lay them out, a PBU as
  *    a peer that packs its options without alignment padding might send
- *    it, with a GRE Key option, RFC 5845, that we do not decode): they
- *    parse to the fields they were written with, and the builders give
- *    the first two byte for byte;
- *  - tests/data/mh/mh.pcap: those three and three built ones inside IPv6
+ *    it, with a GRE Key option, RFC 5845, that we do not decode, and a
+ *    Heartbeat Request and Response, RFC 5847): they parse to the fields
+ *    they were written with, and the builders give all but the packed PBU
+ *    byte for byte;
+ *  - tests/data/mh/mh.pcap: those five and four built ones inside IPv6
  *    (next header 135) in Ethernet, and mh.fields / mh.txt: Wireshark's
  *    (tshark 4.0) dissection of it, made by tests/data/mh/make_vectors.py
  *    (README.md there). The test rebuilds the pcap byte for byte, and
@@ -117,6 +119,67 @@ Test(mh_vectors, peer_packed_unaligned_unknown)
 	mh_rebuild_same(&m, &MH_MAG, &MH_LMA);
 }
 
+Test(mh_vectors, heartbeat_by_hand)
+{
+	uint8_t b[64], out[64];
+	struct pmip_mh_opts o = { 0 };
+	struct pmip_mh m;
+	struct pmip_mh_err e;
+	struct pmip_mh_hb hb = { .flags = 0, .seq = 1 };
+	size_t n = mh_hx(MH_HB_REQ_HEX, b);
+
+	/* The request: no option, PadN to 16. */
+	cr_assert_eq(n, 16);
+	cr_assert_eq(mh_parse(b, n, &MH_MAG, &MH_LMA, &m, &e), PMIP_MH_ERR_OK, "%s",
+		     pmip_mh_rule_name(e.rule));
+	cr_assert_eq(m.type, PMIP_MH_TYPE_HB);
+	cr_assert_eq(m.hdr_len, 1);
+	cr_assert_eq(m.checksum, 0x5aef);
+	cr_assert_eq(m.hb.flags, 0);
+	cr_assert_eq(m.hb.seq, 1);
+	cr_assert_eq(m.bu.seq + m.bu.flags + m.ba.seq + m.ba.status, 0);
+	cr_assert(!m.opt.has_restart_counter);
+	cr_assert_eq(pmip_mh_heartbeat_build(out, sizeof(out), &MH_MAG, &MH_LMA, &hb, &o), n);
+	cr_assert_arr_eq(out, b, n);
+
+	/* The response: R, the request's number, Restart Counter at 4n+2. */
+	n = mh_hx(MH_HB_RESP_HEX, b);
+	cr_assert_eq(n, 24);
+	cr_assert_eq(mh_parse(b, n, &MH_LMA, &MH_MAG, &m, &e), PMIP_MH_ERR_OK);
+	cr_assert_eq(m.hb.flags, PMIP_MH_HB_R);
+	cr_assert_eq(m.hb.seq, 1);
+	cr_assert(m.opt.has_restart_counter);
+	cr_assert_eq(m.opt.restart_counter, 3);
+	cr_assert_eq(m.opt.unaligned, 0);
+	hb.flags = PMIP_MH_HB_R;
+	o.has_restart_counter = true;
+	o.restart_counter = 3;
+	cr_assert_eq(pmip_mh_heartbeat_build(out, sizeof(out), &MH_LMA, &MH_MAG, &hb, &o), n);
+	cr_assert_arr_eq(out, b, n);
+	mh_rebuild_same(&m, &MH_LMA, &MH_MAG);
+
+	/* Reserved octet and bits ignored on receipt, cleared by the builder
+	 * (RFC 5847 3.1). */
+	b[6] = 0xff;
+	b[7] = 0xff;   /* every reserved bit, U, R */
+	b[4] = b[5] = 0;
+	{
+		uint16_t c = pmip_ipv6_l4_checksum(&MH_LMA, &MH_MAG, PMIP_IPPROTO_MH, b, n);
+
+		b[4] = (uint8_t)(c >> 8);
+		b[5] = (uint8_t)c;
+	}
+	cr_assert_eq(mh_parse(b, n, &MH_LMA, &MH_MAG, &m, &e), PMIP_MH_ERR_OK);
+	cr_assert_eq(m.hb.flags, PMIP_MH_HB_U | PMIP_MH_HB_R);
+	hb.flags = 0xff;
+	cr_assert_eq(pmip_mh_heartbeat_build(out, sizeof(out), &MH_LMA, &MH_MAG, &hb, &o), n);
+	cr_assert_eq(out[6], 0);
+	cr_assert_eq(out[7], PMIP_MH_HB_DEFINED);
+	/* Too small a buffer: refused. */
+	cr_assert_eq(pmip_mh_heartbeat_build(out, n - 1, &MH_LMA, &MH_MAG, &hb, &o), 0);
+	cr_assert_eq(pmip_mh_heartbeat_build(out, 15, &MH_LMA, &MH_MAG, &hb, &o), 0);
+}
+
 /* ------------------------------------------------- tshark (Wireshark) -- */
 
 struct frame {
@@ -125,10 +188,10 @@ struct frame {
 	bool from_lma;
 };
 
-#define NFRAMES 6
+#define NFRAMES 9
 static struct frame frames[NFRAMES];
 
-/* The six messages of mh.pcap: the hand vectors, and built ones. */
+/* The nine messages of mh.pcap: the hand vectors, and built ones. */
 static void make_frames(void)
 {
 	struct pmip_mh_opts o;
@@ -138,6 +201,7 @@ static void make_frames(void)
 	struct pmip_mh_ba ba4 = { .status = PMIP_MH_BA_NOT_AUTHORIZED_FOR_HOME_NETWORK_PREFIX,
 				  .flags = PMIP_MH_BA_K | PMIP_MH_BA_R, .seq = 8, .lifetime = 0 };
 	struct pmip_mh_bu bu5 = { .seq = 0xffff, .flags = PMIP_MH_BU_A, .lifetime = 0 };
+	struct pmip_mh_hb hb9 = { .flags = PMIP_MH_HB_U | PMIP_MH_HB_R, .seq = 0xfffffffe };
 
 	memset(frames, 0, sizeof(frames));
 	frames[0].len = mh_hx(MH_PBU_HEX, frames[0].mh);
@@ -151,6 +215,16 @@ static void make_frames(void)
 	frames[4].len = pmip_mh_pbu_build(frames[4].mh, PMIP_MH_MAX_LEN, &MH_MAG, &MH_LMA, &bu5, &o);
 	cr_assert_eq(frames[4].len, 16, "no options: PadN to 16 (RFC 6275 6.1.7)");
 	frames[5].len = mh_hx(MH_PEER_HEX, frames[5].mh);
+	frames[6].len = mh_hx(MH_HB_REQ_HEX, frames[6].mh);
+	frames[7].len = mh_hx(MH_HB_RESP_HEX, frames[7].mh);
+	frames[7].from_lma = true;
+	/* An unsolicited response (U, R) with a counter past 2^31, MAG -> LMA. */
+	memset(&o, 0, sizeof(o));
+	o.has_restart_counter = true;
+	o.restart_counter = 0x80000001u;
+	frames[8].len = pmip_mh_heartbeat_build(frames[8].mh, PMIP_MH_MAX_LEN, &MH_MAG, &MH_LMA,
+						&hb9, &o);
+	cr_assert_eq(frames[8].len, 24);
 }
 
 static void le32(uint8_t *p, uint32_t v)
@@ -243,7 +317,7 @@ static void opt_walk(const uint8_t *mh, size_t len, char *names, char *lens, siz
 		uint8_t t = mh[off];
 		const char *nm = t == 0 ? "pad1" : t == 1 ? "padn" : t == 8 ? "mnid" : t == 22 ? "hnp"
 			       : t == 23 ? "hi" : t == 24 ? "att" : t == 25 ? "mnlli" : t == 26 ? "lla"
-			       : t == 27 ? "ts" : t == 33 ? "grek" : "?";
+			       : t == 27 ? "ts" : t == 28 ? "rc" : t == 33 ? "grek" : "?";
 
 		catf(names, cap, "%s%s", *names ? "," : "", nm);
 		if (t == 0) {
@@ -256,7 +330,7 @@ static void opt_walk(const uint8_t *mh, size_t len, char *names, char *lens, siz
 }
 
 /* One line as make_vectors.py has tshark print it (README.md there): its
- * 29 fields from our parse, then the option names. */
+ * 33 fields from our parse, then the option names. */
 static void tshark_line(const struct frame *f, char *line, size_t cap)
 {
 	const struct in6_addr *s = f->from_lma ? &MH_LMA : &MH_MAG, *d = f->from_lma ? &MH_MAG : &MH_LMA;
@@ -268,7 +342,9 @@ static void tshark_line(const struct frame *f, char *line, size_t cap)
 	cr_assert_eq(mh_parse(f->mh, f->len, s, d, &m, NULL), PMIP_MH_ERR_OK);
 	line[0] = 0;
 	catf(line, cap, "%u\t%u\t%u\t0x%04x\t", m.payload_proto, m.hdr_len, m.type, m.checksum);
-	if (m.type == PMIP_MH_TYPE_BU) {
+	if (m.type == PMIP_MH_TYPE_HB) {
+		cat(line, cap, "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t");
+	} else if (m.type == PMIP_MH_TYPE_BU) {
 		static const uint16_t bits[] = { PMIP_MH_BU_A, PMIP_MH_BU_H, PMIP_MH_BU_L, PMIP_MH_BU_K,
 						 PMIP_MH_BU_M, PMIP_MH_BU_R, PMIP_MH_BU_P };
 
@@ -319,10 +395,19 @@ static void tshark_line(const struct frame *f, char *line, size_t cap)
 		strftime(tm, sizeof(tm), "%b %e, %Y %H:%M:%S", &g);
 		catf(line, cap, "%s.%09u UTC", tm, ns);
 	}
+	/* RFC 5847 3.1, 3.2 */
+	if (m.type == PMIP_MH_TYPE_HB)
+		catf(line, cap, "\t%d\t%d\t%u", (m.hb.flags & PMIP_MH_HB_U) != 0,
+		     (m.hb.flags & PMIP_MH_HB_R) != 0, m.hb.seq);
+	else
+		cat(line, cap, "\t\t\t");
+	cat(line, cap, "\t");
+	if (o->has_restart_counter)
+		catf(line, cap, "%u", o->restart_counter);
 	catf(line, cap, "\t%s", names);
 }
 
-/* The 29 tshark fields make_vectors.py prints (README.md). */
+/* The 33 tshark fields make_vectors.py prints (README.md). */
 #define TSHARK_FIELDS                                                          \
 	"-e mip6.proto -e mip6.hlen -e mip6.mhtype -e mip6.csum -e mip6.bu.seqnr "             \
 	"-e mip6.bu.a_flag -e mip6.bu.h_flag -e mip6.bu.l_flag -e mip6.bu.k_flag "             \
@@ -330,7 +415,8 @@ static void tshark_line(const struct frame *f, char *line, size_t cap)
 	"-e mip6.ba.status -e mip6.ba.k_flag -e mip6.nemo.ba.r_flag -e mip6.ba.p_flag "        \
 	"-e mip6.ba.seqnr -e mip6.ba.lifetime -e mip6.mobility_opt.len -e mip6.mnid.subtype "  \
 	"-e mip6.mnid.identifier -e mip6.nemo.mnp.pfl -e mip6.nemo.mnp.mnp -e mip6.hi "        \
-	"-e mip6.att -e mip6.mnlli.lli -e mip6.lila_lla -e mip6.timestamp_tmp"
+	"-e mip6.att -e mip6.mnlli.lli -e mip6.lila_lla -e mip6.timestamp_tmp "                \
+	"-e mip6.hb.u_flag -e mip6.hb.r_flag -e mip6.hb.seqnr -e mip6.rc"
 
 Test(mh_tshark, fields_equal_tshark)
 {

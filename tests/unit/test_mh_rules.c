@@ -88,6 +88,13 @@ static const struct rule_case opt_cases[] = {
 	{ "two LLA", "1a10" Z16 "1a10" Z16, PMIP_MH_ERR_DUPLICATE, 18, 26, 2, 1 },
 	{ "two Timestamps", "1b08" "0000000000000001" "1b08" "0000000000000001",
 	  PMIP_MH_ERR_DUPLICATE, 10, 27, 2, 1 },
+	{ "Restart Counter of 3", "1c03" "000001", PMIP_MH_ERR_OPT_LENGTH, 0, 28, 3, 4 },
+	{ "Restart Counter of 5", "1c05" "0000000100", PMIP_MH_ERR_OPT_LENGTH, 0, 28, 5, 4 },
+	{ "Restart Counter of 0", "1c00", PMIP_MH_ERR_OPT_LENGTH, 0, 28, 0, 4 },
+	{ "Restart Counter past the end", "0000" "1c04" "0000", PMIP_MH_ERR_OPT_OVERRUN, 2, 28, 4,
+	  2 },
+	{ "two Restart Counters", "1c04" "00000001" "1c04" "00000002", PMIP_MH_ERR_DUPLICATE, 6, 28,
+	  2, 1 },
 	{ "nine HNPs", "1612" HNP18 "1612" HNP18 "1612" HNP18 "1612" HNP18 "1612" HNP18
 		       "1612" HNP18 "1612" HNP18 "1612" HNP18 "1612" HNP18,
 	  PMIP_MH_ERR_HNP_TOO_MANY, 160, 22, 9, 8 },
@@ -118,6 +125,12 @@ Test(mh_rules, options)
 		/* In a BA the same. */
 		n = mk(b, PMIP_MH_TYPE_BA, "00200001" "0001", c->opts, &oo);
 		cr_assert_eq(mh_parse(b, n, &MH_MAG, &MH_LMA, &m, &e), c->rule, "BA %s", c->what);
+		/* And in a Heartbeat (RFC 5847 3.1: options as in RFC 6275 6.2). */
+		n = mk(b, PMIP_MH_TYPE_HB, "0001" "00000009", c->opts, &oo);
+		cr_assert_eq(mh_parse(b, n, &MH_MAG, &MH_LMA, &m, &e), c->rule, "HB %s", c->what);
+		cr_assert_eq(e.off, oo + c->off, "HB %s", c->what);
+		cr_assert_eq(m.type, PMIP_MH_TYPE_HB);
+		cr_assert_eq(m.hb.seq + m.hb.flags, 0, "HB %s: fields cleared", c->what);
 	}
 }
 
@@ -180,6 +193,25 @@ Test(mh_rules, options_allowed)
 	cr_assert_eq(mh_parse(b, n, &MH_MAG, &MH_LMA, &m, &e), PMIP_MH_ERR_OK);
 	cr_assert_eq(m.ba.flags, PMIP_MH_BA_DEFINED);
 	cr_assert_eq(m.ba.status, 128);
+
+	/* Heartbeat: reserved bits ignored; any option, each decoded;
+	 * the Restart Counter off 4n+2 accepted and reported (RFC 6275 6.2.1
+	 * is a sender's convention, see mh.h). */
+	n = mk(b, PMIP_MH_TYPE_HB, "ff" "fe" "ffffffff", "1c04" "fffffffe" "17020005" "0000", NULL);
+	cr_assert_eq(mh_parse(b, n, &MH_MAG, &MH_LMA, &m, &e), PMIP_MH_ERR_OK, "%s",
+		     pmip_mh_rule_name(e.rule));
+	cr_assert_eq(m.hb.flags, PMIP_MH_HB_U);
+	cr_assert_eq(m.hb.seq, 0xffffffffu);
+	cr_assert(m.opt.has_restart_counter && m.opt.restart_counter == 0xfffffffeu);
+	cr_assert(m.opt.has_hi && m.opt.hi == 5);
+	cr_assert_eq(m.opt.unaligned, 1u << PMIP_MH_OPT_RESTART_COUNTER, "RC at 12 is not 4n+2");
+	mh_rebuild_same(&m, &MH_MAG, &MH_LMA);
+	/* A Restart Counter in a PBU: decoded too (cp judges). */
+	n = mk(b, PMIP_MH_TYPE_BU, BU_FIXED, "0000" "1c04" "00000007", NULL);
+	cr_assert_eq(mh_parse(b, n, &MH_MAG, &MH_LMA, &m, &e), PMIP_MH_ERR_OK);
+	cr_assert(m.opt.has_restart_counter && m.opt.restart_counter == 7);
+	cr_assert_eq(m.opt.unaligned, 0);
+	cr_assert_str_eq(pmip_mh_opt_name(PMIP_MH_OPT_RESTART_COUNTER), "Restart Counter");
 }
 
 Test(mh_rules, header)
@@ -242,6 +274,21 @@ Test(mh_rules, header)
 	csum_fix(b, 8, &MH_MAG, &MH_LMA);
 	cr_assert_eq(mh_parse(b, 8, &MH_MAG, &MH_LMA, &m, &e), PMIP_MH_ERR_MSG_SHORT);
 	cr_assert_eq(mh_parse(b, 8, &MH_MAG, &MH_LMA, &m, NULL), PMIP_MH_ERR_MSG_SHORT);
+	/* A Heartbeat of 8 octets: no room for its Sequence Number
+	 * (RFC 5847 3.1). */
+	b[2] = PMIP_MH_TYPE_HB;
+	csum_fix(b, 8, &MH_MAG, &MH_LMA);
+	cr_assert_eq(mh_parse(b, 8, &MH_MAG, &MH_LMA, &m, &e), PMIP_MH_ERR_MSG_SHORT);
+	cr_assert(e.a == 8 && e.b == 16 && e.off == 1);
+	/* The types next to 13 are still TYPE (12: Home Agent Switch,
+	 * RFC 5142; 14: Handover Initiate, RFC 5568), and so is 23. */
+	n = mk(b, 12, "000000000000", "", NULL);
+	cr_assert_eq(mh_parse(b, n, &MH_MAG, &MH_LMA, &m, &e), PMIP_MH_ERR_TYPE);
+	n = mk(b, 14, "000000000000", "", NULL);
+	cr_assert_eq(mh_parse(b, n, &MH_MAG, &MH_LMA, &m, &e), PMIP_MH_ERR_TYPE);
+	n = mk(b, 23, "000000000000", "", NULL);
+	cr_assert_eq(mh_parse(b, n, &MH_MAG, &MH_LMA, &m, &e), PMIP_MH_ERR_TYPE);
+	cr_assert_eq(e.a, 23);
 }
 
 Test(mh_rules, messages)
@@ -264,11 +311,11 @@ Test(mh_rules, messages)
 			    "(field 0x3ce2, should be 0x3cf2)");
 	e = (struct pmip_mh_err){ PMIP_MH_ERR_TYPE, 2, -1, 7, 0 };
 	pmip_mh_err_format(&e, s, sizeof(s));
-	cr_assert_str_eq(s, "Mobility Header at 2: MH type 7 is not a Binding Update (5) or "
-			    "Acknowledgement (6)");
+	cr_assert_str_eq(s, "Mobility Header at 2: MH type 7 is not a Binding Update (5), "
+			    "Acknowledgement (6) or Heartbeat (13)");
 	cr_assert_eq(pmip_mh_err_format(&e, s, 8), (int)strlen("Mobility Header at 2: MH type 7 "
-							       "is not a Binding Update (5) or "
-							       "Acknowledgement (6)"));
+							       "is not a Binding Update (5), "
+							       "Acknowledgement (6) or Heartbeat (13)"));
 	cr_assert_str_eq(s, "Mobilit");
 	e.rule = PMIP_MH_ERR_COUNT;
 	pmip_mh_err_format(&e, s, sizeof(s));
@@ -405,6 +452,13 @@ Test(mh_build, refusals_and_flags)
 	REFUSED(o.mn_id_len = 254);                  /* an NAI over 253 */
 	REFUSED(o.mn_llid_len = 0);
 	REFUSED(o.mn_llid_len = 254);
+	{
+		struct pmip_mh_hb hb = { 0 };
+
+		mh_vector_opts(&o, false);
+		o.hnp[0].prefix_len = 129;
+		cr_assert_eq(pmip_mh_heartbeat_build(b, sizeof(b), &MH_MAG, &MH_LMA, &hb, &o), 0);
+	}
 #undef REFUSED
 	mh_vector_opts(&o, false);
 	o.mn_id_len = 0;
@@ -495,4 +549,15 @@ Test(mh_mutations, pba, .timeout = 120)
 Test(mh_mutations, peer, .timeout = 120)
 {
 	mutate(MH_PEER_HEX, &MH_MAG, &MH_LMA);
+}
+
+/* The Heartbeats (RFC 5847): the same truncation and bit-flip loop. */
+Test(mh_mutations, heartbeat_request, .timeout = 120)
+{
+	mutate(MH_HB_REQ_HEX, &MH_MAG, &MH_LMA);
+}
+
+Test(mh_mutations, heartbeat_response, .timeout = 120)
+{
+	mutate(MH_HB_RESP_HEX, &MH_LMA, &MH_MAG);
 }

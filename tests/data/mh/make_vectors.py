@@ -4,8 +4,9 @@
 Usage: make_vectors.py [BUILD_DIR]   (default: build; run from the repository)
 
 1. Runs BUILD_DIR/tests/test_mh with PMIP_MH_PCAP_OUT set, so that the test
-   writes mh.pcap here: its hand-written PBU, PBA and peer PBU and three
-   messages from our builders, in IPv6 (next header 135) in Ethernet.
+   writes mh.pcap here: its hand-written PBU, PBA, peer PBU, Heartbeat
+   Request and Response and four messages from our builders, in IPv6 (next
+   header 135) in Ethernet.
 2. Checks every Mobility Header in it with code of its own (not ours):
    next header 135, (Header Len + 1) * 8 == IPv6 payload length, and the
    checksum over the IPv6 pseudo-header (RFC 6275 6.1.1, RFC 8200 8.1,
@@ -28,7 +29,8 @@ mip6.nemo.bu.r_flag mip6.bu.p_flag mip6.bu.lifetime mip6.ba.status
 mip6.ba.k_flag mip6.nemo.ba.r_flag mip6.ba.p_flag mip6.ba.seqnr
 mip6.ba.lifetime mip6.mobility_opt.len mip6.mnid.subtype mip6.mnid.identifier
 mip6.nemo.mnp.pfl mip6.nemo.mnp.mnp mip6.hi mip6.att mip6.mnlli.lli
-mip6.lila_lla mip6.timestamp_tmp""".split()
+mip6.lila_lla mip6.timestamp_tmp mip6.hb.u_flag mip6.hb.r_flag mip6.hb.seqnr
+mip6.rc""".split()
 
 
 def checksum(src, dst, mh):
