@@ -51,6 +51,7 @@ struct pmip_entry {
 	bool ts_retried;              /* MAG: one fresh-timestamp retry used (5.5) */
 	bool registered_once;         /* MAG: the LMA has (had) this binding */
 	bool hoa_indexed;             /* LMA: in by_hoa */
+	bool dp_dirty;                /* MAG: the home address changed since binding_up */
 	uint8_t next_hi;              /* MAG: HI of the next registration PBU */
 	uint16_t seq;                 /* MAG: of the last PBU sent; LMA: last accepted */
 	uint32_t rtx_ms;              /* MAG: current retransmission interval */

@@ -257,6 +257,7 @@ void pmip_mag_new_hoa(struct pmip_engine *pe, const uint8_t mac[6], const struct
 	if (e == NULL || e->state == PMIP_ST_DEREGISTERING)
 		return;
 	e->b.hoa = *hoa;
+	e->dp_dirty = e->dp_up;
 	if (e->state == PMIP_ST_WAIT_HOA) {
 		e->ts_retried = false;
 		register_first(pe, e);
@@ -389,7 +390,13 @@ void pmip_mag_input_pba(struct pmip_engine *pe, const struct in6_addr *src, cons
 		e->registered_once = true;
 		e->ts_retried = false;
 		pe->stats.accepted++;
-		if (!e->dp_up) {
+		if (e->dp_up && e->dp_dirty) {
+			/* A new home address (pmip_mag_new_hoa) is now the
+			 * LMA's too: the same binding id, updated. */
+			e->dp_dirty = false;
+			pmip_dp_up(pe, e);
+		} else if (!e->dp_up) {
+			e->dp_dirty = false;
 			pmip_dp_up(pe, e);
 			/* RFC 5213 6.7: the MN gets its prefix in an RA now. */
 			if (pe->env.mn_registered != NULL)
