@@ -398,3 +398,12 @@ Test(pmip, listing)
 	cr_assert_eq(pmip_engine_list(lma.pe, out, 40), 0);
 	cr_assert_eq(out[0], '\0');
 }
+
+/* The later benchmark aims at 1 000 000 bindings at <= 1 KiB each: an
+ * entry plus its share of the three index head arrays (at most two heads
+ * per entry each, powers of two) must stay well under that. */
+Test(pmip, binding_memory_under_1k)
+{
+	size_t per = sizeof(struct pmip_entry) + 3 * 2 * sizeof(uint32_t);
+	cr_assert_lt(per, 768, "%zu octets per binding", per);
+}
