@@ -21,6 +21,22 @@
  * Messages are built and parsed by common/net/mh.h. Times are the event
  * loop's (CLOCK_MONOTONIC) except the Timestamp option (CLOCK_REALTIME,
  * from env.now_realtime so tests can move it).
+ *
+ * The home address on the wire (this project's convention, not RFC
+ * 5213's: the base protocol has no home-address option). In the seed's
+ * shared-prefix model (seed 4.4.3) several MNs share a /64 and each has a
+ * home address (profile, or IKEv2's configuration payload). When a MAG's
+ * binding has a home address, its PBU carries, besides the MN's /64 Home
+ * Network Prefix option, a second Home Network Prefix option of length
+ * 128 holding that address (RFC 5213 8.3 allows several). The LMA takes a
+ * /128 inside the MN's /64 as the home address (else the profile's hoa),
+ * refuses it with status 134 when another MN's binding holds it (seed
+ * 4.3), and echoes both options in the PBA. pmip_binding.hoa is that
+ * address on both sides.
+ *
+ * Counters are per engine: a MAG counts what it sees (rejected: PBAs with
+ * a status >= 128; accepted: PBAs with a status < 128; deregistrations:
+ * lifetime-0 PBUs it sent), an LMA what it answers.
  */
 #ifndef PMIP_CP_PMIP_PMIP_H
 #define PMIP_CP_PMIP_PMIP_H
@@ -163,7 +179,19 @@ void pmip_mag_detach(struct pmip_engine *pe, const uint8_t mac[6]);
 /* MAG: after a home-address conflict, the new address to register with. */
 void pmip_mag_new_hoa(struct pmip_engine *pe, const uint8_t mac[6], const struct in6_addr *hoa);
 
-/* Bindings as "name value" JSON for pmipctl, and lookups for tests. */
+/* Bindings for pmipctl, and lookups for tests. pmip_engine_list writes
+ * one JSON object per binding and line into out (NUL-terminated, whole
+ * lines only: those that do not fit are left out), e.g.
+ *   {"id":1,"mn_id":"mn1@example.net","state":"registered",
+ *    "mac":"02:00:00:00:00:01","port":1,"hnp":"2001:db8:1::/64",
+ *    "hoa":"2001:db8:1::10","peer":"2001:db8:c::2","lifetime_s":3600,
+ *    "att":3,"hi":5,"dp":true}
+ * state: MAG wait-sa, wait-hoa, registering, registered, refreshing,
+ * deregistering, retry; LMA active, deleting (de-registered, kept for
+ * MinDelayBeforeBCEDelete, RFC 5213 5.3.5). dp: binding_up was called and
+ * binding_down not yet. Returns the octets written (without the NUL).
+ * The lookups also return bindings that are not (or no longer) up:
+ * registering at a MAG, deleting at an LMA. */
 size_t pmip_engine_list(const struct pmip_engine *pe, char *out, size_t cap);
 const struct pmip_binding *pmip_binding_by_mac(const struct pmip_engine *pe, const uint8_t mac[6]);
 const struct pmip_binding *pmip_binding_by_mn_id(const struct pmip_engine *pe, const char *mn_id);
