@@ -179,6 +179,7 @@ struct pmip_config_pmip {
 	unsigned bce_delete_delay_ms;      /* LMA: MinDelayBeforeBCEDelete (RFC 5213 5.3.5) */
 	unsigned heartbeat_s;              /* RFC 5847 HEARTBEAT_INTERVAL; 0 = off */
 	unsigned heartbeat_misses;         /* RFC 5847 MISSING_HEARTBEATS_ALLOWED */
+	char restart_counter_file[PATH_MAX]; /* RFC 5847 3.2 counter, kept across restarts */
 	unsigned max_bindings;             /* binding cache / update list entries */
 };
 
@@ -229,6 +230,12 @@ int pmip_config_validate(const struct pmip_config_raw *raw, struct pmip_config *
 
 /* parse + validate. Returns 0, or -1 with errs filled. */
 int pmip_config_load(const char *path, struct pmip_config *cfg, struct pmip_config_errors *errs);
+/* Add one "FILE:LINE: section.key: what is wrong" error (section and key
+ * may be NULL; line 0: no line). Also for the files an ini names, such as
+ * the profile table ([pmip] profiles). */
+void cfg_add_error(struct pmip_config_errors *errs, const char *path, int line,
+		   const char *section, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 /* Print every error to stderr, one per line. */
 void pmip_config_errors_print(const struct pmip_config_errors *errs);
 

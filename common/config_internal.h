@@ -81,9 +81,6 @@ struct vctx {
 	int section_line[SEC_COUNT];
 };
 
-void cfg_add_error(struct pmip_config_errors *errs, const char *path, int line,
-		   const char *section, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
 const struct key_spec *cfg_find_key(enum section_kind sec, const char *key);
 /* Line a key was set at in a plain section (top) or instance, 0 if unset. */
 int cfg_key_line(const struct seen *seen, enum section_kind sec, const char *key);

@@ -99,6 +99,8 @@ const struct key_spec cfg_key_specs[] = {
 	  0 },
 	{ SEC_PMIP, "heartbeat_misses", KT_UINT, CFG(pmip.heartbeat_misses), 1, 100, NULL, false,
 	  "3", NULL, 0 },
+	{ SEC_PMIP, "restart_counter_file", KT_STRING, CFG(pmip.restart_counter_file), 2, 0, NULL,
+	  false, NULL, "an absolute path where the Heartbeat Restart Counter is kept", 0 },
 	{ SEC_PMIP, "max_bindings", KT_UINT, CFG(pmip.max_bindings), 1, 16777216, NULL, false,
 	  "65536", NULL, 0 },
 	{ SEC_PORT, "device", KT_STRING, PORT(device), 1, 0, NULL, true, NULL,
@@ -333,6 +335,10 @@ void cfg_cross_checks(struct vctx *v)
 	if (cfg->log.keylog[0] != '\0' && cfg->log.keylog[0] != '/')
 		cfg_add_error(v->errs, path, cfg_key_line(&v->top, SEC_LOG, "keylog"), "log", "keylog",
 			      "'%s' is not an absolute path", cfg->log.keylog);
+	if (cfg->pmip.restart_counter_file[0] != '\0' && cfg->pmip.restart_counter_file[0] != '/')
+		cfg_add_error(v->errs, path, cfg_key_line(&v->top, SEC_PMIP, "restart_counter_file"),
+			      "pmip", "restart_counter_file", "'%s' is not an absolute path",
+			      cfg->pmip.restart_counter_file);
 	if (cfg->cp.admin_socket[0] != '\0' && cfg->cp.admin_socket[0] != '/')
 		cfg_add_error(v->errs, path, cfg_key_line(&v->top, SEC_CP, "admin_socket"), "cp",
 			      "admin_socket", "'%s' is not an absolute path", cfg->cp.admin_socket);

@@ -568,8 +568,12 @@ static void handle_line(struct cp_ctx *cp, struct conn *c, char *line)
 		static char out[OUT_MAX - 64];
 		cp_ike_admin(cp, argv + 1, argc - 1, out, sizeof(out));
 		reply(cp, c, "%s", out);
+	} else if (argc >= 2 && strcmp(argv[0], "pmip") == 0) {
+		static char out[OUT_MAX - 64];
+		cp_pmip_admin(cp, argv + 1, argc - 1, out, sizeof(out));
+		reply(cp, c, "%s", out);
 	} else
-		reply(cp, c, "{\"ok\":false,\"error\":\"unknown command (binding set|del|list, sa add|del|list|ping, ike list|stats|initiate|rekey|delete, neigh list, stats)\"}");
+		reply(cp, c, "{\"ok\":false,\"error\":\"unknown command (binding set|del|list, sa add|del|list|ping, ike list|stats|initiate|rekey|delete, pmip list|stats|heartbeat|attach|detach, neigh list, stats)\"}");
 }
 
 static void on_conn(struct evloop *loop, int fd, uint32_t events, void *arg)

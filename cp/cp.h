@@ -105,6 +105,26 @@ const struct in6_addr *cp_port_address(const struct cp_ctx *cp, uint16_t port);
 /* The port's link-local address (from its MAC, once dp told us). */
 bool cp_port_link_local(const struct cp_ctx *cp, uint16_t port, struct in6_addr *out);
 
+/* The address of our first core port: IKE's and PMIPv6's source; NULL
+ * if no core port has one. */
+const struct in6_addr *cp_core_address(const struct cp_ctx *cp);
+
+/* Sending an IPv6 packet that cp originates (IKE, Mobility Header). */
+enum cp_send_result {
+	CP_SENT = 0,
+	CP_SEND_NO_ROUTE,
+	CP_SEND_NO_NEIGH,     /* next hop not resolved yet; resolution started */
+	CP_SEND_TOO_BIG,      /* over the egress link's MTU */
+	CP_SEND_RING_FULL,    /* tx ring full, or dp not attached */
+};
+const char *cp_send_result_name(enum cp_send_result r);
+/* The IPv6 header from src to dst (next header proto, hop limit 64) and
+ * payload, framed to the next hop towards dst and handed to dp through
+ * the tx ring, protected by ESP SA sa_id (0: sent as is). */
+enum cp_send_result cp_ip6_send(struct cp_ctx *cp, const struct in6_addr *src,
+				const struct in6_addr *dst, uint8_t proto, const uint8_t *payload,
+				size_t len, uint32_t sa_id);
+
 /* ------------------------------------------------------------ tunnels -- */
 
 struct cp_tunnel {
@@ -240,6 +260,28 @@ void cp_ike_on_sa_expire(struct cp_ctx *cp, const struct pmip_evt_sa_expire *x);
  * the JSON answer in out; returns its length. */
 size_t cp_ike_admin(struct cp_ctx *cp, char **argv, int argc, char *out, size_t cap);
 
+/* PMIPv6's duplicate home address (seed 4.3): delete the IKE SA with the
+ * LMA at peer and set up a new one whose CFG_REQUEST asks for a home
+ * address; cp_pmip_on_home_address() gets it. 0, or -1 (not a peer). */
+int cp_ike_renew_for_address(struct cp_ctx *cp, const struct in6_addr *peer);
+
+/* --------------------------------------------------------------- pmip -- */
+
+struct cp_pmip;
+/* PMIPv6 signalling (cp/pmip_glue.c) is on when there is a core address
+ * and an [ike.peer]; [pmip] profiles loads the MN profile table. */
+int cp_pmip_init(struct cp_ctx *cp);
+void cp_pmip_free(struct cp_ctx *cp);
+void cp_pmip_on_punt(struct cp_ctx *cp, const struct pmip_pkt_msg *pkt);
+/* MAG: a Router Solicitation from an MN without a binding (attachment). */
+void cp_pmip_on_unknown_mn(struct cp_ctx *cp, uint16_t port, const uint8_t mac[6]);
+/* The outbound ESP SA to peer came or went (cp/ike_glue.c). */
+void cp_pmip_on_sa(struct cp_ctx *cp, const struct in6_addr *peer);
+/* A renewed IKE SA with lma brought home address hoa. */
+void cp_pmip_on_home_address(struct cp_ctx *cp, const struct in6_addr *lma,
+			     const struct in6_addr *hoa);
+size_t cp_pmip_admin(struct cp_ctx *cp, char **argv, int argc, char *out, size_t cap);
+
 /* -------------------------------------------------------------- admin -- */
 
 int cp_admin_init(struct cp_ctx *cp, const char *path);
@@ -260,6 +302,7 @@ struct cp_ctx {
 	struct cp_ra_stats ra;
 	struct cp_home_addr haddr;
 	struct cp_ike *ike;           /* NULL: IKE off */
+	struct cp_pmip *pmip;         /* NULL: PMIPv6 signalling off */
 	uint64_t punt_unhandled;
 	uint32_t sa_ping_seq;
 	int admin_fd;

@@ -35,6 +35,9 @@ struct cp_ike {
 	/* When each peer's last IKE SA went away: no new one before
 	 * KEEP_UP_MS (a peer that refuses is not hammered). */
 	uint64_t down_ns[PMIP_CFG_MAX_PEERS];
+	/* PMIPv6 asked for a new IKE SA with a home address request (seed
+	 * 4.3, duplicate home address): the next connect asks for one. */
+	bool renew[PMIP_CFG_MAX_PEERS];
 };
 
 /* ---------------------------------------------------------------- send -- */
@@ -46,45 +49,36 @@ static int send_udp(struct cp_ctx *cp, const struct in6_addr *local, uint16_t sp
 		    size_t len)
 {
 	struct cp_ike *ike = cp->ike;
-	struct cp_route_choice rc;
-	if (!cp_routing_lookup(cp, remote, &rc)) {
-		ike->tx_no_route++;
+	static uint8_t seg[PMIP_PKT_DATA_MAX];
+	size_t body = (marker ? NON_ESP_MARKER : 0) + len;
+	if (PMIP_UDP_HLEN + body > sizeof(seg)) {
+		ike->tx_too_big++;
 		return -1;
 	}
-	uint32_t nid = cp_neigh_get(cp, rc.port, &rc.next_hop, false);
-	if (nid == UINT32_MAX || (cp->neigh.e[nid].state != NEIGH_REACHABLE &&
-				  cp->neigh.e[nid].state != NEIGH_PROBE)) {
+	if (marker)
+		memset(seg + PMIP_UDP_HLEN, 0, NON_ESP_MARKER);
+	memcpy(seg + PMIP_UDP_HLEN + (marker ? NON_ESP_MARKER : 0), msg, len);
+	pmip_udp_hdr_write(seg, body, local, remote, sport, dport);
+	switch (cp_ip6_send(cp, local, remote, PMIP_IPPROTO_UDP, seg, PMIP_UDP_HLEN + body, 0)) {
+	case CP_SENT:
+		return 0;
+	case CP_SEND_NO_ROUTE:
+		ike->tx_no_route++;
+		return -1;
+	case CP_SEND_NO_NEIGH:
 		/* Resolution has started; the engine retransmits. */
 		ike->tx_no_neigh++;
 		return -1;
-	}
-	static uint8_t frame[PMIP_PKT_DATA_MAX];
-	size_t hdr = PMIP_ETH_HLEN + PMIP_IPV6_HLEN + PMIP_UDP_HLEN;
-	size_t body = (marker ? NON_ESP_MARKER : 0) + len;
-	uint16_t mtu = cp->link.ports[rc.port].mtu;
-	if (hdr + body > sizeof(frame) || (mtu != 0 && hdr - PMIP_ETH_HLEN + body > mtu)) {
+	case CP_SEND_TOO_BIG:
 		/* No IKE fragmentation (RFC 7383): the message must fit. */
 		ike->tx_too_big++;
-		pmip_warn("IKE message of %zu bytes does not fit the MTU %u of port %u: not sent", len,
-			  mtu, rc.port);
+		pmip_warn("IKE message of %zu bytes does not fit the MTU towards the peer: not sent",
+			  len);
 		return -1;
-	}
-	memcpy(frame, cp->neigh.e[nid].mac, 6);
-	memcpy(frame + 6, cp->link.ports[rc.port].mac, 6);
-	frame[12] = 0x86;
-	frame[13] = 0xdd;
-	uint8_t *udp = frame + PMIP_ETH_HLEN + PMIP_IPV6_HLEN;
-	if (marker)
-		memset(udp + PMIP_UDP_HLEN, 0, NON_ESP_MARKER);
-	memcpy(udp + PMIP_UDP_HLEN + (marker ? NON_ESP_MARKER : 0), msg, len);
-	pmip_ipv6_hdr_write(frame + PMIP_ETH_HLEN, local, remote, PMIP_IPPROTO_UDP,
-			    (uint16_t)(PMIP_UDP_HLEN + body), 64, 0, 0);
-	pmip_udp_hdr_write(udp, body, local, remote, sport, dport);
-	if (dp_link_send_frame(&cp->link, rc.port, frame, hdr + body) != 0) {
+	default:
 		ike->tx_failed++;
 		return -1;
 	}
-	return 0;
 }
 
 static int env_send(void *ctx, const struct in6_addr *local, uint16_t sport,
@@ -174,6 +168,7 @@ static int env_child_up(void *ctx, const struct ikev2_sa *sa, struct ikev2_child
 	}
 	c->dp_in = id_in;
 	c->dp_out = id_out;
+	cp_pmip_on_sa(cp, &sa->remote);   /* waiting PBUs go now */
 	return 0;
 }
 
@@ -187,6 +182,7 @@ static void env_child_down(void *ctx, const struct ikev2_sa *sa, struct ikev2_ch
 	if (c->dp_out != 0)
 		cp_sa_del(cp, c->dp_out, NULL, NULL, &why);
 	c->dp_in = c->dp_out = 0;
+	cp_pmip_on_sa(cp, &sa->remote);
 }
 
 /* ------------------------------------------------------ the rest of env -- */
@@ -206,8 +202,20 @@ static void env_release(void *ctx, const struct ikev2_sa *sa, const struct in6_a
 static void env_state(void *ctx, const struct ikev2_sa *sa)
 {
 	struct cp_ctx *cp = ctx;
-	if (sa->state == IKEV2_DEAD && sa->peer != NULL)
-		cp->ike->down_ns[sa->peer - cp->cfg->ike.peers] = evloop_now_ns(cp->loop);
+	unsigned pi = sa->peer != NULL ? (unsigned)(sa->peer - cp->cfg->ike.peers) : 0;
+	if (sa->state == IKEV2_DEAD && sa->peer != NULL) {
+		cp->ike->down_ns[pi] = evloop_now_ns(cp->loop);
+		/* A renewal for a home address starts at once. */
+		if (cp->ike->renew[pi]) {
+			cp->ike->down_ns[pi] = 0;
+			evloop_timer_start(cp->loop, &cp->ike->keep_up, 0);
+		}
+	}
+	if (sa->state == IKEV2_ESTABLISHED && sa->peer != NULL && sa->initiator &&
+	    cp->ike->renew[pi]) {
+		cp->ike->renew[pi] = false;
+		cp_pmip_on_home_address(cp, &sa->remote, &sa->got_addr);
+	}
 	pmip_dbg("IKE SA with [ike.peer.%s] now %s", sa->peer != NULL ? sa->peer->name : "?",
 		 ikev2_state_name(sa->state));
 }
@@ -246,11 +254,11 @@ static void keep_up(struct cp_ctx *cp)
 	for (unsigned i = 0; i < cp->cfg->ike.n_peers; i++) {
 		const struct pmip_config_peer *p = &cp->cfg->ike.peers[i];
 		uint64_t down = cp->ike->down_ns[i];
-		if (!wants_up(cp, p) || ikev2_find_peer(&cp->ike->e, &p->address) != NULL ||
+		if ((!wants_up(cp, p) && !cp->ike->renew[i]) || ikev2_find_peer(&cp->ike->e, &p->address) != NULL ||
 		    (down != 0 && evloop_now_ns(cp->loop) - down < KEEP_UP_MS * 1000000ull))
 			continue;
 		const char *why = NULL;
-		if (ikev2_connect(&cp->ike->e, p, NULL, &why) == NULL)
+		if (ikev2_connect(&cp->ike->e, p, cp->ike->renew[i] ? &in6addr_any : NULL, &why) == NULL)
 			pmip_warn("[ike.peer.%s]: cannot initiate: %s", p->name, why);
 		else
 			pmip_info("[ike.peer.%s]: initiating IKEv2", p->name);
@@ -265,19 +273,11 @@ static void on_keep_up(struct evloop *loop, struct evloop_timer *t, void *arg)
 
 /* ------------------------------------------------------------- public -- */
 
-static const struct in6_addr *ike_address(const struct pmip_config *cfg)
-{
-	for (unsigned i = 0; i < cfg->n_ports; i++)
-		if (cfg->ports[i].kind == PMIP_PORT_CORE && cfg->ports[i].n_addrs > 0)
-			return &cfg->ports[i].addrs[0].addr;
-	return NULL;
-}
-
 int cp_ike_init(struct cp_ctx *cp)
 {
 	if (cp->cfg->ike.n_peers == 0)
 		return 0; /* no [ike.peer]: IKE off, punts counted unhandled */
-	const struct in6_addr *local = ike_address(cp->cfg);
+	const struct in6_addr *local = cp_core_address(cp);
 	if (local == NULL) {
 		pmip_err("IKE needs an address on a core port");
 		return -1;
@@ -372,6 +372,24 @@ void cp_ike_on_sa_expire(struct cp_ctx *cp, const struct pmip_evt_sa_expire *x)
 {
 	if (cp->ike != NULL)
 		ikev2_child_expired(&cp->ike->e, x->sa_id, x->hard);
+}
+
+int cp_ike_renew_for_address(struct cp_ctx *cp, const struct in6_addr *peer)
+{
+	const struct pmip_config_peer *p = pmip_config_peer_by_addr(cp->cfg, peer);
+	if (cp->ike == NULL || p == NULL)
+		return -1;
+	unsigned pi = (unsigned)(p - cp->cfg->ike.peers);
+	if (cp->ike->renew[pi])
+		return 0;   /* under way */
+	cp->ike->renew[pi] = true;
+	struct ikev2_sa *sa = ikev2_find_peer(&cp->ike->e, peer);
+	pmip_info("[ike.peer.%s]: new IKE SA for a home address (seed 4.3)", p->name);
+	if (sa != NULL)
+		ikev2_delete(&cp->ike->e, sa);  /* keep-up reconnects when it is gone */
+	else
+		evloop_timer_start(cp->loop, &cp->ike->keep_up, 0);
+	return 0;
 }
 
 /* -------------------------------------------------------------- admin -- */

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "cp.h"
 #include "log.h"
+#include "pmip_profiles.h"
 
 static void on_ready(struct dp_link *link, void *arg)
 {
@@ -70,6 +71,9 @@ static void on_punt(struct dp_link *link, const struct pmip_pkt_msg *pkt, void *
 		return;
 	case PMIP_PUNT_IKE:
 		cp_ike_on_punt(cp, pkt);
+		return;
+	case PMIP_PUNT_MOBILITY:
+		cp_pmip_on_punt(cp, pkt);
 		return;
 	default:
 		cp->punt_unhandled++;
@@ -174,8 +178,19 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check_only) {
-		printf("%s: configuration OK: %s %s, shm %s\n", config_path,
-		       pmip_role_name(cfg.role), cfg.name, cfg.shm_name);
+		/* The files the ini names are part of the configuration. */
+		struct pmip_profiles profiles = { 0 };
+		memset(&errs, 0, sizeof(errs));
+		if (cfg.pmip.profiles[0] != '\0' &&
+		    pmip_profiles_load(cfg.pmip.profiles, config_path, &profiles, &errs) != 0) {
+			pmip_config_errors_print(&errs);
+			fprintf(stderr, "pmip-cp: %s: configuration rejected, nothing started\n",
+				config_path);
+			return 1;
+		}
+		printf("%s: configuration OK: %s %s, shm %s, %u MN profiles\n", config_path,
+		       pmip_role_name(cfg.role), cfg.name, cfg.shm_name, profiles.n);
+		pmip_profiles_free(&profiles);
 		return 0;
 	}
 	if (pmip_log_open("pmip-cp", cfg.log.level, cfg.log.target) != 0) {
@@ -195,7 +210,8 @@ int main(int argc, char **argv)
 		pmip_err("out of memory for cp tables");
 		return 1;
 	}
-	if (cp_admin_init(&cp, cfg.cp.admin_socket) != 0 || cp_ike_init(&cp) != 0)
+	if (cp_admin_init(&cp, cfg.cp.admin_socket) != 0 || cp_ike_init(&cp) != 0 ||
+	    cp_pmip_init(&cp) != 0)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
 	if (evloop_signal_add(cp.loop, SIGINT, on_signal, &cp) != 0 ||
@@ -217,6 +233,7 @@ int main(int argc, char **argv)
 	int rc = evloop_run(cp.loop);
 	log_stats(&cp);
 	cp_admin_close(&cp);
+	cp_pmip_free(&cp);
 	cp_ike_free(&cp);
 	dp_link_close(&cp.link);
 	cp_sa_free(&cp);

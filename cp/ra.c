@@ -100,9 +100,10 @@ void cp_ra_on_rs(struct cp_ctx *cp, const struct pmip_pkt_msg *pkt)
 	memcpy(k.mac, rs.has_slla ? rs.slla : eth.src, 6);
 	uint32_t id;
 	if (!hmap_get(&cp->bindings.by_mn, &k, &id)) {
-		/* No binding yet: attachment (and registration) comes with
-		 * PMIPv6 signalling; until then the MN gets no prefix. */
+		/* No binding yet: the MN is attaching (RFC 5213 6.9.1.1);
+		 * its RAs start when the LMA has accepted the registration. */
 		cp->ra.rs_unknown_mn++;
+		cp_pmip_on_unknown_mn(cp, pkt->port, k.mac);
 		return;
 	}
 	/* RFC 4861 6.2.6: unicast the answer when the source is known. */

@@ -92,3 +92,51 @@ void cp_routing_push_all(struct cp_ctx *cp)
 		}
 	}
 }
+
+const struct in6_addr *cp_core_address(const struct cp_ctx *cp)
+{
+	for (unsigned i = 0; i < cp->cfg->n_ports; i++)
+		if (cp->cfg->ports[i].kind == PMIP_PORT_CORE && cp->cfg->ports[i].n_addrs > 0)
+			return &cp->cfg->ports[i].addrs[0].addr;
+	return NULL;
+}
+
+const char *cp_send_result_name(enum cp_send_result r)
+{
+	static const char *const names[] = {
+		[CP_SENT] = "sent", [CP_SEND_NO_ROUTE] = "no route",
+		[CP_SEND_NO_NEIGH] = "next hop not resolved yet",
+		[CP_SEND_TOO_BIG] = "larger than the link MTU", [CP_SEND_RING_FULL] = "tx ring full",
+	};
+	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
+}
+
+enum cp_send_result cp_ip6_send(struct cp_ctx *cp, const struct in6_addr *src,
+				const struct in6_addr *dst, uint8_t proto, const uint8_t *payload,
+				size_t len, uint32_t sa_id)
+{
+	struct cp_route_choice rc;
+	if (!cp_routing_lookup(cp, dst, &rc))
+		return CP_SEND_NO_ROUTE;
+	uint32_t nid = cp_neigh_get(cp, rc.port, &rc.next_hop, false);
+	if (nid == UINT32_MAX || (cp->neigh.e[nid].state != NEIGH_REACHABLE &&
+				  cp->neigh.e[nid].state != NEIGH_PROBE))
+		return CP_SEND_NO_NEIGH;  /* resolution has started: the caller retries */
+	static uint8_t frame[PMIP_PKT_DATA_MAX];
+	size_t hdr = PMIP_ETH_HLEN + PMIP_IPV6_HLEN;
+	uint16_t mtu = cp->link.ports[rc.port].mtu;
+	/* No fragmentation of what cp originates: it must fit (dp adds the
+	 * ESP overhead and refuses, counted, what then does not). */
+	if (hdr + len > sizeof(frame) || len > UINT16_MAX ||
+	    (mtu != 0 && PMIP_IPV6_HLEN + len > mtu))
+		return CP_SEND_TOO_BIG;
+	memcpy(frame, cp->neigh.e[nid].mac, 6);
+	memcpy(frame + 6, cp->link.ports[rc.port].mac, 6);
+	frame[12] = 0x86;
+	frame[13] = 0xdd;
+	pmip_ipv6_hdr_write(frame + PMIP_ETH_HLEN, src, dst, proto, (uint16_t)len, 64, 0, 0);
+	memcpy(frame + hdr, payload, len);
+	if (dp_link_send_frame_sa(&cp->link, rc.port, frame, hdr + len, sa_id) != 0)
+		return CP_SEND_RING_FULL;
+	return CP_SENT;
+}

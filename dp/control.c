@@ -43,19 +43,24 @@ static void ctl_reject(const struct pmip_ctl_msg *m, enum pmip_ctl_reject_reason
 
 /* A pmip-cp other than the one that installed the ESP SAs has none of
  * their keys nor the IKE SAs behind them (it negotiates anew, with SA ids
- * of its own): the SAs of its predecessor go. Bindings, tunnels and routes
- * stay, so forwarding goes on across a cp restart. */
-static void flush_orphan_sas(const struct pmip_ctl_hello *h)
+ * of its own): the SAs of its predecessor go. So do the bindings: the new
+ * cp's binding cache (update list) starts empty and fills again as MAGs
+ * and MNs re-register (RFC 5847 5.3: a restarted peer has lost its
+ * bindings), with ids of its own that must not meet stale entries holding
+ * the same keys. Tunnels, neighbours and routes stay: cp pushes its own
+ * over them. (A cp that only reconnects, same pid and start time, keeps
+ * everything: it still has the state.) */
+static void flush_orphans(const struct pmip_ctl_hello *h)
 {
 	static int32_t last_pid;
 	static uint64_t last_start_ns;
 	bool other = last_pid != 0 && (h->cp_pid != last_pid || h->cp_start_ns != last_start_ns);
 	last_pid = h->cp_pid;
 	last_start_ns = h->cp_start_ns;
-	if (!other || dp.sas.count == 0)
+	if (!other)
 		return;
-	unsigned n = 0;
-	for (uint32_t id = 1; id < dp.sas.max; id++) {
+	unsigned n = 0, nb = 0;
+	for (uint32_t id = 1; id < dp.sas.max && dp.sas.count > 0; id++) {
 		if (dp_sa_get(&dp.sas, id) == NULL)
 			continue;
 		struct pmip_ctl_msg del = { .type = PMIP_CTL_SA_DEL };
@@ -66,13 +71,26 @@ static void flush_orphan_sas(const struct pmip_ctl_hello *h)
 			dp_sa_synchronize(&dp.sas); /* room for the retired ones */
 	}
 	dp_sa_synchronize(&dp.sas);
-	pmip_notice("new pmip-cp: %u ESP SAs of its predecessor removed", n);
+	for (uint32_t id = 0; id < dp.tables.max_bindings && dp.tables.n_bindings > 0; id++) {
+		if (!dp.tables.bindings[id].in_use)
+			continue;
+		struct pmip_ctl_msg del = { .type = PMIP_CTL_BINDING_DEL };
+		del.u.binding.id = id;
+		if (dp_tables_apply(&dp.tables, &del) == PMIP_CTL_OK)
+			nb++;
+		if (nb % 256 == 0)
+			dp_tables_synchronize(&dp.tables);
+	}
+	dp_tables_synchronize(&dp.tables);
+	if (n + nb > 0)
+		pmip_notice("new pmip-cp: %u ESP SAs and %u bindings of its predecessor removed", n,
+			    nb);
 }
 
 static void ctl_hello(const struct pmip_ctl_msg *m)
 {
 	pmip_notice("hello from pmip-cp pid %d", m->u.hello.cp_pid);
-	flush_orphan_sas(&m->u.hello);
+	flush_orphans(&m->u.hello);
 	struct pmip_evt_msg e = { .type = PMIP_EVT_HELLO_ACK, .seq = m->seq };
 	e.u.hello_ack.generation = dp.generation;
 	e.u.hello_ack.dp_pid = (int32_t)getpid();

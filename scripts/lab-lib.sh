@@ -7,6 +7,13 @@
 #                            |               +--- br0 -------+           |
 #                          mag1 ------------- [pl-aaa] ----------------- lma1
 #
+# With LAB_MAG2=1 a second MAG joins (handover, seed 5):
+#
+#   pl-mn1 eth1 ---- acc0 [pl-mag2] core0 --- br0
+#
+# mn1's eth1 has eth0's MAC and stays down until the MN moves: taking eth0
+# down and eth1 up is the MN leaving MAG1's link for MAG2's.
+#
 # The core link is a bridge (br0 in pl-core), so that more peers (another
 # MAG, strongSwan) can join the MAG-LMA segment.
 # acc0/core0/net0 belong to pmip-dp (af_packet, IPv6 off so the kernel stays
@@ -21,11 +28,17 @@ LAB_BUILD=${PMIP_BUILD:-$LAB_REPO/build}
 LAB_DIR=${PMIP_LAB_DIR:-/tmp/pmip-lab}
 LAB_NS=(pl-mn1 pl-mag1 pl-lma1 pl-cn1 pl-aaa pl-core)
 LAB_GATEWAYS=(mag1 lma1)
+if [ "${LAB_MAG2:-0}" = 1 ]; then
+	LAB_NS+=(pl-mag2)
+	LAB_GATEWAYS+=(mag2)
+fi
 
 # Addresses (documentation prefix 2001:db8::/32 only).
 LAB_MAG1_ACC=2001:db8:a1::1
 LAB_MN1=2001:db8:a1::100
 LAB_MAG1_CORE=2001:db8:c::1
+LAB_MAG2_ACC=2001:db8:a2::1
+LAB_MAG2_CORE=2001:db8:c::3
 LAB_LMA1_CORE=2001:db8:c::2
 LAB_LMA1_NET=2001:db8:e::1
 LAB_CN1=2001:db8:e::100
@@ -33,6 +46,8 @@ LAB_CN1=2001:db8:e::100
 # each); the correspondent node reaches them through the LMA.
 LAB_HNP_RANGE=2001:db8:1000::/36
 LAB_MN1_HNP=2001:db8:1000::/64
+# mn1's MAC: its profile (config/lab/*-profiles.tab) names it.
+LAB_MN1_MAC=02:00:00:00:01:01
 
 lab_log() { printf '[lab] %s\n' "$*" >&2; }
 lab_die() { printf '[lab] error: %s\n' "$*" >&2; exit 1; }
@@ -78,12 +93,20 @@ lab_topology_up() {
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 	done
 	lab_link pl-mn1 eth0 pl-mag1 acc0 host dp
+	ip -n pl-mn1 link set eth0 address $LAB_MN1_MAC
 	# The core segment: a bridge that forwards frames and says nothing.
 	ip -n pl-core link add br0 type bridge
 	ip netns exec pl-core sysctl -qw net.ipv6.conf.br0.disable_ipv6=1
 	ip -n pl-core link set br0 up
 	lab_core_attach pl-mag1 mag1
 	lab_core_attach pl-lma1 lma1
+	if [ "${LAB_MAG2:-0}" = 1 ]; then
+		lab_core_attach pl-mag2 mag2
+		ip -n pl-mn1 link add eth1 type veth peer name acc0 netns pl-mag2
+		ip -n pl-mn1 link set eth1 address $LAB_MN1_MAC
+		ip netns exec pl-mn1 ethtool -K eth1 tx off >/dev/null
+		lab_if_up pl-mag2 acc0 dp
+	fi
 	lab_link pl-lma1 net0 pl-cn1 eth0 dp host
 	lab_link pl-mag1 mgmt0 pl-aaa mag1 host host
 	lab_link pl-lma1 mgmt0 pl-aaa lma1 host host
@@ -98,6 +121,21 @@ lab_topology_up() {
 
 # The ini of a gateway; a test may point LAB_CONFIG_DIR at its own copies.
 lab_gw_config() { echo "${LAB_CONFIG_DIR:-$LAB_REPO/config/lab}/$1.ini"; }
+
+# The files the lab's ini name relative to themselves (profile tables), for
+# a test that puts its own copies of the ini in DIR.
+lab_copy_tables() { cp "$LAB_REPO"/config/lab/*.tab "$1"/; }
+
+# The lab's ini in DIR without PMIPv6 profiles, for tests that install
+# bindings by hand (pmipctl cp binding set) and must not race signalling;
+# LAB_CONFIG_DIR points there.
+lab_configs_static_bindings() { # dir
+	local f
+	for f in "$LAB_REPO"/config/lab/*.ini; do
+		grep -v '^profiles = ' "$f" >"$1/$(basename "$f")"
+	done
+	export LAB_CONFIG_DIR=$1
+}
 
 # Wait until file $1 contains pattern $2 (grep -E), process $3 alive, $4 s.
 lab_wait_log() {

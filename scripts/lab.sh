@@ -35,16 +35,23 @@ demo() {
 		lab_log "no IKE SA between the MAG and the LMA"
 		rc=1
 	fi
-	lab_log "bindings for mn1 installed through the control sockets (PMIPv6 signalling is not built yet)"
-	local mac hoa
-	mac=$(ip -n pl-mn1 link show eth0 | awk '/link\/ether/ {print $2}')
-	lab_bind_mn1 "$mac" || rc=1
+	lab_log "PMIPv6: mn1 attaches to the MAG (its Router Solicitation); the MAG sends a"
+	lab_log "Proxy Binding Update under the CHILD_SA, the LMA answers with a PBA"
+	ip -n pl-mn1 link set eth0 down
+	ip -n pl-mn1 link set eth0 up
+	local hoa i
+	for ((i = 0; i < 150; i++)); do
+		lab_ctl lma1 cp binding list 2>/dev/null | grep -q "$LAB_MN1_HNP" && break
+		sleep 0.1
+	done
+	lab_log "LMA binding cache: $(lab_ctl lma1 cp pmip list)"
+	lab_log "MAG binding update list: $(lab_ctl mag1 cp pmip list)"
 	hoa=$(lab_wait_hoa pl-mn1 2001:db8:1000:) || { lab_log "mn1 got no home address"; rc=1; }
 	lab_log "mn1 got home address $hoa from the MAG's Router Advertisement"
 	lab_log "mn1 pings cn1 $LAB_CN1 through MAG -> IPv6-in-IPv6 -> LMA"
 	lab_in pl-mn1 ping -6 -c 1 -W 1 -I "$hoa" $LAB_CN1 >/dev/null 2>&1 # resolves cn1 at the LMA
 	lab_in pl-mn1 ping -6 -c 3 -i 0.2 -W 2 -I "$hoa" $LAB_CN1 || rc=1
-	lab_log "binding 1 in the MAG's data plane:"
+	lab_log "the binding in the MAG's data plane:"
 	lab_ctl mag1 binding 1
 	lab_log "MAG counters:"
 	lab_ctl mag1 ports

@@ -133,16 +133,17 @@
 	X(EXPIRED_CARE_OF_NONCE_INDEX, 137)                                    \
 	X(EXPIRED_NONCES, 138)                                                 \
 	X(REGISTRATION_TYPE_CHANGE_DISALLOWED, 139)                            \
-	X(NOT_LMA_FOR_THIS_MOBILE_NODE, 152)                                   \
-	X(MAG_NOT_AUTHORIZED_FOR_PROXY_REG, 153)                               \
-	X(NOT_AUTHORIZED_FOR_HOME_NETWORK_PREFIX, 154)                         \
-	X(TIMESTAMP_MISMATCH, 155)                                             \
-	X(TIMESTAMP_LOWER_THAN_PREV_ACCEPTED, 156)                             \
-	X(MISSING_HOME_NETWORK_PREFIX_OPTION, 157)                             \
-	X(BCE_PBU_PREFIX_SET_DO_NOT_MATCH, 158)                                \
-	X(MISSING_MN_IDENTIFIER_OPTION, 159)                                   \
-	X(MISSING_HANDOFF_INDICATOR_OPTION, 160)                               \
-	X(MISSING_ACCESS_TECH_TYPE_OPTION, 161)                                \
+	X(PROXY_REG_NOT_ENABLED, 152)                                          \
+	X(NOT_LMA_FOR_THIS_MOBILE_NODE, 153)                                   \
+	X(MAG_NOT_AUTHORIZED_FOR_PROXY_REG, 154)                               \
+	X(NOT_AUTHORIZED_FOR_HOME_NETWORK_PREFIX, 155)                         \
+	X(TIMESTAMP_MISMATCH, 156)                                             \
+	X(TIMESTAMP_LOWER_THAN_PREV_ACCEPTED, 157)                             \
+	X(MISSING_HOME_NETWORK_PREFIX_OPTION, 158)                             \
+	X(BCE_PBU_PREFIX_SET_DO_NOT_MATCH, 159)                                \
+	X(MISSING_MN_IDENTIFIER_OPTION, 160)                                   \
+	X(MISSING_HANDOFF_INDICATOR_OPTION, 161)                               \
+	X(MISSING_ACCESS_TECH_TYPE_OPTION, 162)                                \
 	X(INVALID_CARE_OF_ADDRESS, 174)
 
 enum pmip_mh_ba_status {

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Lab: an MN reaches a correspondent node through MAG -> IPv6-in-IPv6 ->
 # LMA, with bindings installed through the control sockets (pmipctl cp
-# binding set; PMIPv6 signalling installs them for real later). The MN gets
+# binding set, the ini without PMIPv6 profiles: the data plane is tested
+# apart from the signalling, tests/lab/test_pmip.sh). The MN gets
 # its home prefix from the MAG's Router Advertisement; ping and UDP both
 # ways; per-binding counters; a binding removed stops the traffic.
 set -u
 . "$(dirname "$0")/../../scripts/lab-lib.sh"
 . "$(dirname "$0")/lab-test-lib.sh"
 
-trap 'lab_down_quiet' EXIT
+tmp=$(mktemp -d)
+trap 'lab_down_quiet; rm -rf "$tmp"' EXIT
+lab_configs_static_bindings "$tmp"
 lab_up || fail "lab did not come up"
 
 step "bindings for mn1 ($LAB_MN1_HNP) on the MAG and the LMA"

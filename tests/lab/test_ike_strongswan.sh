@@ -54,6 +54,7 @@ tmp=$(mktemp -d /tmp/pmip-ike-sw.XXXXXX)
 chmod 700 "$tmp"
 export LAB_CONFIG_DIR=$tmp/conf
 mkdir -p "$LAB_CONFIG_DIR"
+lab_copy_tables "$LAB_CONFIG_DIR"
 
 # Our gateways' ini: the lab's, plus IKE towards charon with auth $1.
 write_configs() { # psk|cert

@@ -13,6 +13,7 @@ N=200        # mobile nodes 1..N (MN 0's prefix is mn1's)
 P=4000       # packets per direction
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; lab_down_quiet' EXIT
+lab_configs_static_bindings "$tmp"
 lab_up || fail "lab did not come up"
 GEN="$LAB_REPO/scripts/gen-traffic.py"
 TRAFFIC="$LAB_REPO/scripts/lab-traffic.sh"

@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,7 +330,7 @@ Test(mh_rules, messages)
 	}
 	cr_assert_str_eq(pmip_mh_rule_name(PMIP_MH_ERR_CHECKSUM), "bad_checksum");
 	cr_assert_str_eq(pmip_mh_rule_name(PMIP_MH_ERR_COUNT), "unknown");
-	cr_assert_str_eq(pmip_mh_ba_status_name(154), "NOT_AUTHORIZED_FOR_HOME_NETWORK_PREFIX");
+	cr_assert_str_eq(pmip_mh_ba_status_name(155), "NOT_AUTHORIZED_FOR_HOME_NETWORK_PREFIX");
 	cr_assert_str_eq(pmip_mh_ba_status_name(0), "ACCEPTED");
 	cr_assert_null(pmip_mh_ba_status_name(200));
 	cr_assert_str_eq(pmip_mh_opt_name(PMIP_MH_OPT_TIMESTAMP), "Timestamp");
@@ -560,4 +561,45 @@ Test(mh_mutations, heartbeat_request, .timeout = 120)
 Test(mh_mutations, heartbeat_response, .timeout = 120)
 {
 	mutate(MH_HB_RESP_HEX, &MH_LMA, &MH_MAG);
+}
+
+/* Every rejection status (>= 128) has the number Wireshark's dissector
+ * gives its name (RFC 6275 6.1.8, RFC 5213 8.9 via the IANA registry):
+ * "Duplicate Address Detection failed" is DUPLICATE_ADDRESS_DETECTION_FAILED.
+ * A table off by one sends another status than the one meant. */
+Test(mh_rules, status_numbers_match_wireshark, .timeout = 60)
+{
+	static const struct {
+		const char *name;
+		unsigned val;
+	} ours[] = {
+#define STATUS_ROW(code, v) { #code, v },
+		PMIP_MH_BA_STATUSES(STATUS_ROW)
+#undef STATUS_ROW
+	};
+	char line[512];
+	unsigned checked = 0;
+	if (system("command -v tshark >/dev/null 2>&1") != 0)
+		cr_skip_test("tshark not installed");
+	FILE *p = popen("tshark -G values 2>/dev/null", "r");
+	cr_assert_not_null(p);
+	while (fgets(line, sizeof(line), p)) {
+		unsigned v;
+		char name[256];
+		if (sscanf(line, "V\tmip6.ba.status\t%u\t%255[^\n]", &v, name) != 2 || v < 128)
+			continue;
+		for (char *c = name; *c; c++)
+			*c = (*c == ' ' || *c == '-') ? '_' : (char)toupper((unsigned char)*c);
+		for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++) {
+			if (strcmp(ours[i].name, name) != 0)
+				continue;
+			cr_expect_eq(ours[i].val, v, "%s: ours %u, Wireshark %u", name, ours[i].val, v);
+			checked++;
+		}
+	}
+	pclose(p);
+	unsigned rejections = 0;
+	for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
+		rejections += ours[i].val >= 128;
+	cr_assert_eq(checked, rejections, "every rejection status found in Wireshark's table");
 }

@@ -190,7 +190,7 @@ Test(pmip_input, timestamps)
 {
 	setup();
 	struct pmip_mh_opts o;
-	/* Outside the window (300 ms): 155 with the LMA's time. */
+	/* Outside the window (300 ms): 156 (TIMESTAMP_MISMATCH) with the LMA's time. */
 	good_opts(&o, MN1);
 	o.timestamp = pmip_mh_timestamp_make(1000000000, 0);
 	static uint8_t buf[PMIP_MH_MAX_LEN];
@@ -206,7 +206,7 @@ Test(pmip_input, timestamps)
 	cr_assert_eq(send_opts(&o, 2, 100), PMIP_MH_BA_TIMESTAMP_MISMATCH);
 	cr_assert_eq(pmip_binding_count(lma.pe), 0);
 
-	/* Accepted at T; T - 1 is older than the binding's: 156 (lower). */
+	/* Accepted at T; T - 1 is older than the binding's: 157 (lower). */
 	good_opts(&o, MN1);
 	uint64_t t = o.timestamp;
 	cr_assert_eq(send_opts(&o, 3, 100), PMIP_MH_BA_ACCEPTED);
@@ -229,8 +229,8 @@ Test(pmip_input, timestamps)
 	cr_assert_eq(pmip_binding_by_mn_id(lma.pe, MN1)->att, PMIP_MH_ATT_PPP);
 }
 
-/* The MAG's clock is 5 s ahead: 155, one retry with a fresh timestamp,
- * 155 again, given up (RFC 5213 5.5). */
+/* The MAG's clock is 5 s ahead: 156, one retry with a fresh timestamp,
+ * 156 again, given up (RFC 5213 5.5). */
 Test(pmip_input, mag_with_a_wrong_clock)
 {
 	setup();
