@@ -10,7 +10,8 @@
  * the serving MAG it is a re-registration, from another MAG a handover
  * (5.3.2's "handoff": the HI is logged, not required to be 2, 3 or 4,
  * since a MAG that sees an MN arrive cannot know where it comes from and
- * sends 1 or 4).
+ * sends 1 or 4) -- except a re-registration (HI 5) from a MAG that is not
+ * the serving one, which is a stale refresh and refused.
  *
  * Home addresses (shared-prefix model, seed 4.4.3; pmip_mag.c's file
  * comment): a Home Network Prefix option of length 128 inside the MN's /64
@@ -269,6 +270,20 @@ void pmip_lma_input_pbu(struct pmip_engine *pe, const struct in6_addr *src,
 			  "(RFC 5213 5.3.5)", nai, pmip_addr_str(src, a));
 		pe->stats.accepted++;
 		send_pba(pe, src, m, PMIP_MH_BA_ACCEPTED, 0, NULL);
+		return;
+	}
+	/* A re-registration (HI 5, "handoff state not changed", RFC 5213
+	 * 8.4) from a MAG that does not serve the MN: that MAG has not seen
+	 * the MN leave, its refresh timer ran after the handover. Taking
+	 * the binding back would send the MN's traffic where the MN no
+	 * longer is; the stale MAG is refused and drops its entry (a MAG
+	 * that sees the MN arrive again says HI 1 or 4, a handover). */
+	if (e != NULL && e->state == PMIP_ST_ACTIVE && o->hi == PMIP_MH_HI_NOT_CHANGED &&
+	    memcmp(&e->b.peer, src, 16) != 0) {
+		char w[INET6_ADDRSTRLEN + 64];
+		snprintf(w, sizeof(w), "re-registration (HI 5), but MAG %s serves it",
+			 pmip_addr_str(&e->b.peer, a));
+		refuse(pe, src, m, PMIP_MH_BA_REASON_UNSPECIFIED, nai, w);
 		return;
 	}
 	if (e != NULL && o->timestamp < e->b.timestamp) {

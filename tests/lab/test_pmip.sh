@@ -75,6 +75,8 @@ wait_for() { # secs command...
 	return 1
 }
 has_binding() { [ -n "$(binding_of "$1" "$2")" ]; }
+lma_has_hoa() { [ -n "$(lma_binding_hoa "$1")" ]; }
+lma_lacks_hoa() { [ -z "$(lma_binding_hoa "$1")" ]; }
 no_binding() { [ -z "$(binding_of "$1" "$2")" ]; }
 lma_peer_is() { [ "$(binding_of lma1 $LAB_MN1_HNP | awk '{print $3}')" = "$1" ]; }
 
@@ -167,13 +169,13 @@ after=$(( $(pstat mag2 peer_restarts) + $(pstat mag2 peers_lost) ))
 expect_ge "$after" $((before + 1)) "LMA restarts or losses MAG2 noticed"
 lab_in pl-mn1 ping -6 -n -c 3 -i 0.2 -W 2 -I "$hoa" $LAB_CN1 >/dev/null ||
 	fail "mn1 cannot reach cn1 after the LMA restart"
-wait_for 30 test -n "$(lma_binding_hoa 2001:db8:1001::5)" || fail "mn2 is not registered again at the restarted LMA"
+wait_for 30 lma_has_hoa 2001:db8:1001::5 || fail "mn2 is not registered again at the restarted LMA"
 
 step "de-registration: mn2 detaches from MAG1"
 dereg=$(pstat lma1 deregistrations)
 lab_ctl mag1 cp pmip detach mac=02:00:00:00:01:02 >/dev/null || fail "detach mn2"
 wait_for 10 no_binding mag1 02:00:00:00:01:02 || fail "MAG1 kept mn2's binding"
-wait_for 10 test -z "$(lma_binding_hoa 2001:db8:1001::5)" || fail "the LMA kept mn2's binding"
+wait_for 10 lma_lacks_hoa 2001:db8:1001::5 || fail "the LMA kept mn2's binding"
 expect_ge "$(pstat lma1 deregistrations)" $((dereg + 1)) "de-registrations at the LMA"
 
 step "tshark decrypts the ESP and decodes every PBU and PBA"

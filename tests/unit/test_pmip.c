@@ -173,6 +173,33 @@ Test(pmip, handover_between_mags)
 	cr_assert_not_null(pp_dp_by_mn(&lma, MN1));
 }
 
+/* The old MAG has not seen the MN leave and refreshes after the handover
+ * (HI 5 from a MAG that does not serve the MN): the LMA keeps the binding
+ * at the new MAG and refuses; the old MAG drops its stale entry. */
+Test(pmip, stale_refresh_from_the_old_mag_after_a_handover, .timeout = 30)
+{
+	setup();
+	lma.cfg.pmip.lifetime_s = 4;
+	mag1.cfg.pmip.refresh_percent = 50;
+	mag2.cfg.pmip.refresh_percent = 50;
+	attach(&mag1, 1);
+	settle();
+	assert_registered(&mag1, MN1);
+	attach(&mag2, 1);
+	settle();
+	assert_registered(&mag2, MN1);
+	cr_assert_eq(st(&lma)->rejected, 0);
+	pp_wait(&net, 2600);   /* mag1's refresh at 2 s */
+	settle();
+	cr_assert_geq(st(&lma)->rejected, 1, "mag1's stale refresh refused");
+	cr_assert_eq(st(&lma)->handovers, 1, "not moved back");
+	cr_assert_eq(memcmp(&pp_dp_by_mn(&lma, MN1)->peer, &mag2_addr, 16), 0);
+	cr_assert_null(pmip_binding_by_mac(mag1.pe, pmip_binding_by_mn_id(mag2.pe, MN1)->mac),
+		       "mag1 dropped its entry");
+	cr_assert_eq(mag1.downs, 1, "mag1's data-plane state went");
+	assert_registered(&mag2, MN1);
+}
+
 /* The old MAG's de-registration reaches the LMA before the new MAG's
  * PBU: the entry waits MinDelayBeforeBCEDelete, and the new MAG's PBU
  * within it is a handover of the same binding. */
