@@ -128,8 +128,7 @@ struct pmip_env {
 	X(deregistrations, "bindings removed by a lifetime-0 PBU")             \
 	X(expired, "bindings whose lifetime ended")                            \
 	X(timeouts, "PBUs given up after the last retransmission")             \
-	X(heartbeats_sent, "Heartbeat requests sent (RFC 5847)")               \
-	X(peer_restarts, "peers whose restart counter changed")                \
+	X(peer_restarts, "peers whose restart counter changed (RFC 5847)")    \
 	X(peers_lost, "peers that stopped answering Heartbeats")
 
 struct pmip_sig_stats {
