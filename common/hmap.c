@@ -12,12 +12,10 @@ struct hmap_slot {
 	uint8_t key[HMAP_KEY_MAX];
 };
 
-/* FNV-1a, then a 64-bit finaliser: keys are addresses and MACs, often
- * differing only in their last bytes. */
-static uint64_t hash_key(const void *key, size_t len)
+uint64_t hmap_hash_bytes(uint64_t seed, const void *key, size_t len)
 {
 	const uint8_t *p = key;
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = 1469598103934665603ull ^ seed;
 	for (size_t i = 0; i < len; i++) {
 		h ^= p[i];
 		h *= 1099511628211ull;
@@ -26,6 +24,11 @@ static uint64_t hash_key(const void *key, size_t len)
 	h *= 0xff51afd7ed558ccdull;
 	h ^= h >> 33;
 	return h;
+}
+
+static uint64_t hash_key(const void *key, size_t len)
+{
+	return hmap_hash_bytes(0, key, len);
 }
 
 int hmap_init(struct hmap *m, size_t key_len, size_t initial)

@@ -27,6 +27,10 @@ void hmap_free(struct hmap *m);
 int hmap_put(struct hmap *m, const void *key, uint32_t value);
 bool hmap_get(const struct hmap *m, const void *key, uint32_t *value);
 bool hmap_del(struct hmap *m, const void *key);
+/* The map's hash: FNV-1a over len octets (the seed folded into its
+ * offset basis), then a 64-bit finaliser: keys are addresses and MACs,
+ * often differing only in their last bytes. For indexes of their own. */
+uint64_t hmap_hash_bytes(uint64_t seed, const void *key, size_t len);
 /* Bytes the map uses (for memory accounting). */
 size_t hmap_bytes(const struct hmap *m);
 

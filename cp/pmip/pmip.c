@@ -66,20 +66,6 @@ uint64_t pmip_now_timestamp(const struct pmip_engine *pe)
 
 /* ------------------------------------------------------------ indexes -- */
 
-static uint64_t hash_bytes(uint64_t seed, const void *key, size_t len)
-{
-	const uint8_t *p = key;
-	uint64_t h = 1469598103934665603ull ^ seed;
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 1099511628211ull;
-	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	return h;
-}
-
 static int index_init(struct pmip_index *ix, uint32_t max)
 {
 	uint32_t n = 16;
@@ -96,17 +82,17 @@ static int index_init(struct pmip_index *ix, uint32_t max)
 
 static uint32_t mac_bucket(const struct pmip_engine *pe, const uint8_t mac[6])
 {
-	return (uint32_t)hash_bytes(pe->hash_seed, mac, 6) & pe->by_mac.mask;
+	return (uint32_t)hmap_hash_bytes(pe->hash_seed, mac, 6) & pe->by_mac.mask;
 }
 
 static uint32_t mn_bucket(const struct pmip_engine *pe, const char *mn, size_t len)
 {
-	return (uint32_t)hash_bytes(pe->hash_seed, mn, len) & pe->by_mn.mask;
+	return (uint32_t)hmap_hash_bytes(pe->hash_seed, mn, len) & pe->by_mn.mask;
 }
 
 static uint32_t hoa_bucket(const struct pmip_engine *pe, const struct in6_addr *a)
 {
-	return (uint32_t)hash_bytes(pe->hash_seed, a, 16) & pe->by_hoa.mask;
+	return (uint32_t)hmap_hash_bytes(pe->hash_seed, a, 16) & pe->by_hoa.mask;
 }
 
 /* Unlink e from a chain whose link field is at offset off in each entry. */
