@@ -35,3 +35,16 @@ m = [int(x, 16) for x in sys.argv[1].split(":")]
 iid = bytes([m[0] ^ 2, m[1], m[2], 0xff, 0xfe, m[3], m[4], m[5]])
 print(ipaddress.IPv6Address(bytes([0xfe, 0x80] + [0] * 6) + iid))' "$mac"
 }
+
+# A scratch directory $tmp and an EXIT trap that stops the capture whose
+# pid is in $cap_pid (if any), tears the lab down and removes $tmp.
+lab_test_scratch() {
+	tmp=$(mktemp -d)
+	cap_pid=
+	trap lab_test_cleanup EXIT
+}
+lab_test_cleanup() {
+	[ -n "$cap_pid" ] && kill "$cap_pid" 2>/dev/null
+	lab_down_quiet
+	rm -rf "$tmp"
+}

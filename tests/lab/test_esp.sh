@@ -9,14 +9,7 @@ set -u
 . "$(dirname "$0")/../../scripts/lab-lib.sh"
 . "$(dirname "$0")/lab-test-lib.sh"
 
-tmp=$(mktemp -d)
-cap_pid=
-cleanup() {
-	[ -n "$cap_pid" ] && kill "$cap_pid" 2>/dev/null
-	rm -rf "$tmp"
-	lab_down_quiet
-}
-trap cleanup EXIT
+lab_test_scratch
 lab_up || fail "lab did not come up"
 rm -f "$LAB_DIR"/*-keys.esp_sa
 

@@ -13,14 +13,7 @@ set -u
 . "$(dirname "$0")/../../scripts/lab-lib.sh"
 . "$(dirname "$0")/lab-test-lib.sh"
 
-tmp=$(mktemp -d)
-cap_pid=
-cleanup() {
-	[ -n "$cap_pid" ] && kill "$cap_pid" 2>/dev/null
-	lab_down_quiet
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+lab_test_scratch
 # The lab's own ini (IKEv2 with a PSK, the LMA's pool), with faster
 # retransmissions and liveness checks for the LMA restart below.
 export LAB_CONFIG_DIR=$tmp

@@ -26,14 +26,7 @@ export LAB_MAG2=1
 . "$(dirname "$0")/../../scripts/lab-lib.sh"
 . "$(dirname "$0")/lab-test-lib.sh"
 
-tmp=$(mktemp -d)
-cap_pid=
-cleanup() {
-	[ -n "$cap_pid" ] && kill "$cap_pid" 2>/dev/null
-	lab_down_quiet
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+lab_test_scratch
 # The lab's ini with short lifetimes, so that refreshes happen in the test,
 # Heartbeats every second, quick IKE liveness checks, and the LMA's restart
 # counter in a file.
