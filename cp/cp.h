@@ -273,6 +273,11 @@ struct cp_pmip;
 int cp_pmip_init(struct cp_ctx *cp);
 void cp_pmip_free(struct cp_ctx *cp);
 void cp_pmip_on_punt(struct cp_ctx *cp, const struct pmip_pkt_msg *pkt);
+/* SIGHUP: read the profile table again. A table with errors is refused
+ * (each logged) and the old one stays; otherwise a MAG de-registers the
+ * MNs whose profile is gone (RFC 5213 6.10: the MN is no longer
+ * entitled). 0 or -1. */
+int cp_pmip_reload_profiles(struct cp_ctx *cp);
 /* MAG: a Router Solicitation from an MN without a binding (attachment). */
 void cp_pmip_on_unknown_mn(struct cp_ctx *cp, uint16_t port, const uint8_t mac[6]);
 /* The outbound ESP SA to peer came or went (cp/ike_glue.c). */

@@ -7,7 +7,9 @@
  * the shared-memory segment of the pmip-dp of the same ini file, answers
  * what dp punts and sends through the tx ring. It survives dp restarts
  * (reattaches and re-pushes state) and dp keeps forwarding when cp dies.
- * SIGUSR1 logs the counters; SIGINT/SIGTERM stop it.
+ * SIGUSR1 logs the counters; SIGHUP reloads the MN profile table ([pmip]
+ * profiles; a MAG de-registers MNs whose profile went); SIGINT/SIGTERM
+ * stop it.
  */
 #define LOG_MODULE "main"
 #include <getopt.h>
@@ -125,6 +127,10 @@ static void on_signal(struct evloop *loop, int signo, void *arg)
 		log_stats(cp);
 		return;
 	}
+	if (signo == SIGHUP) {
+		cp_pmip_reload_profiles(cp);
+		return;
+	}
 	pmip_notice("signal %d: stopping", signo);
 	evloop_stop(loop);
 }
@@ -216,7 +222,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (evloop_signal_add(cp.loop, SIGINT, on_signal, &cp) != 0 ||
 	    evloop_signal_add(cp.loop, SIGTERM, on_signal, &cp) != 0 ||
-	    evloop_signal_add(cp.loop, SIGUSR1, on_signal, &cp) != 0) {
+	    evloop_signal_add(cp.loop, SIGUSR1, on_signal, &cp) != 0 ||
+	    evloop_signal_add(cp.loop, SIGHUP, on_signal, &cp) != 0) {
 		pmip_err("cannot set up signal handling");
 		return 1;
 	}

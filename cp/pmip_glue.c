@@ -340,6 +340,41 @@ void cp_pmip_on_punt(struct cp_ctx *cp, const struct pmip_pkt_msg *pkt)
 		   ip.payload_len, pkt->sa_id != 0);
 }
 
+int cp_pmip_reload_profiles(struct cp_ctx *cp)
+{
+	struct cp_pmip *g = cp->pmip;
+	const char *path = cp->cfg->pmip.profiles;
+	if (g == NULL || path[0] == '\0') {
+		pmip_notice("SIGHUP: no profile table to reload");
+		return -1;
+	}
+	struct pmip_profiles fresh;
+	struct pmip_config_errors errs = { 0 };
+	if (pmip_profiles_load(path, cp->cfg->path, &fresh, &errs) != 0) {
+		for (unsigned i = 0; i < errs.n && i < PMIP_CFG_MAX_ERRORS; i++)
+			pmip_err("%s", errs.msg[i]);
+		pmip_err("profile table not reloaded: the %u profiles in use stay", g->profiles.n);
+		return -1;
+	}
+	struct pmip_profiles old = g->profiles;
+	g->profiles = fresh;
+	unsigned withdrawn = 0;
+	for (unsigned i = 0; i < old.n; i++) {
+		const struct pmip_profile *p = &old.e[i].p;
+		if (pmip_profiles_by_mac(&fresh, p->mac) != NULL)
+			continue;
+		if (cp->cfg->role == PMIP_ROLE_MAG && pmip_binding_by_mac(g->pe, p->mac) != NULL) {
+			pmip_info("%s: profile withdrawn: de-registering", p->mn_id);
+			pmip_mag_detach(g->pe, p->mac);
+			withdrawn++;
+		}
+	}
+	pmip_notice("%u MN profiles from %s (were %u); %u MNs de-registered", fresh.n, fresh.path,
+		    old.n, withdrawn);
+	pmip_profiles_free(&old);
+	return 0;
+}
+
 void cp_pmip_on_unknown_mn(struct cp_ctx *cp, uint16_t port, const uint8_t mac[6])
 {
 	if (cp->pmip != NULL && cp->cfg->role == PMIP_ROLE_MAG)

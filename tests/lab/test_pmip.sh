@@ -18,7 +18,8 @@
 #                    MAGs notice through Heartbeats (RFC 5847: a new
 #                    Restart Counter, or no answers) and register their MNs
 #                    again
-#   de-registration  a detached MN's binding goes on both sides
+#   de-registration  a detached MN's binding goes on both sides; so does one
+#                    whose profile is withdrawn (table reloaded on SIGHUP)
 #   tshark           decrypts the ESP with the key logs and decodes every
 #                    PBU and PBA with nothing malformed
 set -u
@@ -170,6 +171,14 @@ lab_ctl mag1 cp pmip detach mac=02:00:00:00:01:02 >/dev/null || fail "detach mn2
 wait_for 10 no_binding mag1 02:00:00:00:01:02 || fail "MAG1 kept mn2's binding"
 wait_for 10 lma_lacks_hoa 2001:db8:1001::5 || fail "the LMA kept mn2's binding"
 expect_ge "$(pstat lma1 deregistrations)" $((dereg + 1)) "de-registrations at the LMA"
+
+step "profile withdrawn: MAG2's table without mn1, reloaded (SIGHUP): mn1 de-registered"
+grep -v '^mn1@' "$tmp/mag2-profiles.tab" >"$tmp/mag2-profiles.new" && mv "$tmp/mag2-profiles.new" "$tmp/mag2-profiles.tab"
+kill -HUP "$(lab_pid mag2-cp)"
+wait_for 10 no_binding mag2 $LAB_MN1_MAC || fail "MAG2 kept mn1 after its profile went"
+lma_gone() { no_binding lma1 $LAB_MN1_HNP; }
+wait_for 10 lma_gone || fail "the LMA kept mn1's binding after MAG2 de-registered it"
+has_binding mag2 02:00:00:00:01:03 || fail "mn3 (still in the table) lost its binding"
 
 step "tshark decrypts the ESP and decodes every PBU and PBA"
 sleep 1
