@@ -278,6 +278,9 @@ void cp_pmip_on_punt(struct cp_ctx *cp, const struct pmip_pkt_msg *pkt);
  * MNs whose profile is gone (RFC 5213 6.10: the MN is no longer
  * entitled). 0 or -1. */
 int cp_pmip_reload_profiles(struct cp_ctx *cp);
+/* LMA: does a binding hold this home address? (The IKE address pool
+ * skips it.) */
+bool cp_pmip_hoa_in_use(const struct cp_ctx *cp, const struct in6_addr *hoa);
 /* MAG: a Router Solicitation from an MN without a binding (attachment). */
 void cp_pmip_on_unknown_mn(struct cp_ctx *cp, uint16_t port, const uint8_t mac[6]);
 /* The outbound ESP SA to peer came or went (cp/ike_glue.c). */

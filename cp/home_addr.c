@@ -3,8 +3,9 @@
  * pool, else [ike] pool). The shared-prefix model: every address of a pool
  * lies in its home network prefix, reported as /64 (or the pool's length
  * if longer). A proposed address is kept when it is in the pool, not the
- * Subnet-Router anycast address (RFC 4291 2.6.1) and free; otherwise the
- * next free one is handed out.
+ * Subnet-Router anycast address (RFC 4291 2.6.1) and free (neither handed
+ * out through IKE nor held by a PMIPv6 binding: a profile may name it);
+ * otherwise the next free one is handed out.
  *
  * This is the interface the discovery and home-address work extends
  * (DHCPv6, the MN's profile): cp_home_addr_assign / _release. */
@@ -67,7 +68,8 @@ bool cp_home_addr_assign(struct cp_ctx *cp, const struct pmip_config_peer *peer,
 	uint8_t plen = pool->len > 64 ? pool->len : 64;
 	uint32_t dummy;
 	if (want != NULL && !IN6_IS_ADDR_UNSPECIFIED(want) && in_prefix(want, pool) &&
-	    !host_part_zero(want, plen) && !hmap_get(&h->taken, want, &dummy)) {
+	    !host_part_zero(want, plen) && !hmap_get(&h->taken, want, &dummy) &&
+	    !cp_pmip_hoa_in_use(cp, want)) {
 		*out = *want;
 	} else {
 		/* The next free host number in the pool's first /plen. */
@@ -82,7 +84,8 @@ bool cp_home_addr_assign(struct cp_ctx *cp, const struct pmip_config_peer *peer,
 			*out = pool->addr;
 			for (int i = 0; i < 8; i++)
 				out->s6_addr[15 - i] |= (uint8_t)(n >> (8 * i));
-			found = in_prefix(out, pool) && !hmap_get(&h->taken, out, &dummy);
+			found = in_prefix(out, pool) && !hmap_get(&h->taken, out, &dummy) &&
+				!cp_pmip_hoa_in_use(cp, out);
 		}
 		if (!found) {
 			h->refused++;

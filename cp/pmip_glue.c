@@ -375,6 +375,11 @@ int cp_pmip_reload_profiles(struct cp_ctx *cp)
 	return 0;
 }
 
+bool cp_pmip_hoa_in_use(const struct cp_ctx *cp, const struct in6_addr *hoa)
+{
+	return cp->pmip != NULL && pmip_binding_by_hoa(cp->pmip->pe, hoa) != NULL;
+}
+
 void cp_pmip_on_unknown_mn(struct cp_ctx *cp, uint16_t port, const uint8_t mac[6])
 {
 	if (cp->pmip != NULL && cp->cfg->role == PMIP_ROLE_MAG)

@@ -390,6 +390,13 @@ const struct pmip_binding *pmip_binding_by_mn_id(const struct pmip_engine *pe, c
 	return e != NULL ? &e->b : NULL;
 }
 
+const struct pmip_binding *pmip_binding_by_hoa(const struct pmip_engine *pe,
+					       const struct in6_addr *hoa)
+{
+	const struct pmip_entry *e = pmip_entry_by_hoa(pe, hoa);
+	return e != NULL ? &e->b : NULL;
+}
+
 unsigned pmip_binding_count(const struct pmip_engine *pe)
 {
 	return pe->count;

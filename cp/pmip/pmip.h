@@ -195,5 +195,9 @@ size_t pmip_engine_list(const struct pmip_engine *pe, char *out, size_t cap);
 const struct pmip_binding *pmip_binding_by_mac(const struct pmip_engine *pe, const uint8_t mac[6]);
 const struct pmip_binding *pmip_binding_by_mn_id(const struct pmip_engine *pe, const char *mn_id);
 unsigned pmip_binding_count(const struct pmip_engine *pe);
+/* The binding holding home address hoa (shared-prefix model), or NULL:
+ * the LMA's address pool must not hand it out again (seed 4.4.3). */
+const struct pmip_binding *pmip_binding_by_hoa(const struct pmip_engine *pe,
+					       const struct in6_addr *hoa);
 
 #endif
