@@ -9,12 +9,13 @@
 #   scripts/bench.sh forwarding   the data plane's fast path, 1 / 10k / 1M bindings
 #   scripts/bench.sh esp          ESP on one core vs `openssl speed` and DPDK's ipsec-secgw
 #   scripts/bench.sh ike          IKE_SA + CHILD_SA set-ups per second: our responder vs charon
+#   scripts/bench.sh pmip         PBU/PBA registrations per second at the LMA, cp bytes per binding
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${PMIP_BUILD:-$REPO/build}
 "$REPO/scripts/setup.sh" >/dev/null || { echo "bench: setup failed" >&2; exit 1; }
 
-AREAS=(rings forwarding esp ike)
+AREAS=(rings forwarding esp ike pmip)
 area_rings() {
 	echo "== rings: elements moved producer -> consumer on two CPUs"
 	"$BUILD/tests/bench/bench_rings" "${BENCH_RING_N:-4000000}"
@@ -519,6 +520,23 @@ PY
 	local rc=$?
 	ike_cleanup
 	return $rc
+}
+
+# PBU/PBA registrations per second at the LMA on one core, ESP included
+# (tests/bench/bench_pmip.c): the PMIPv6 engine with a real profile table of
+# N MNs and cp's binding store (cp/bindings.c), each PBU ESP-decrypted and
+# each PBA ESP-encrypted with our ESP code; N registrations into an empty
+# binding cache, then the same without ESP, and in the same run the
+# baseline: our ESP alone (decrypt a PBU + encrypt a PBA) on the same
+# packets. Memory: RSS growth over N, profile table included.
+#   BENCH_PMIP_N (1000000 MNs), BENCH_PMIP_CPU (the last CPU),
+#   BENCH_PMIP_BASE_SECONDS (2: the ESP-only baseline)
+area_pmip() {
+	local n=${BENCH_PMIP_N:-1000000} cpu=${BENCH_PMIP_CPU:-$(($(nproc) - 1))}
+	local base=${BENCH_PMIP_BASE_SECONDS:-2}
+	local log
+	log=$(ninja -C "$BUILD" tests/bench/bench_pmip 2>&1) || { echo "$log" >&2; return 1; }
+	taskset -c "$cpu" "$BUILD/tests/bench/bench_pmip" "$n" "$base"
 }
 
 want=("$@")
