@@ -38,14 +38,17 @@ void pmip_vlog(enum pmip_log_level level, const char *module, const char *fmt, v
 
 /* Each .c file defines LOG_MODULE before including this header's users'
  * macros, e.g. #define LOG_MODULE "shm". */
-#define pmip_err(...)    pmip_log(PMIP_LOG_ERR, LOG_MODULE, __VA_ARGS__)
-#define pmip_warn(...)   pmip_log(PMIP_LOG_WARNING, LOG_MODULE, __VA_ARGS__)
-#define pmip_notice(...) pmip_log(PMIP_LOG_NOTICE, LOG_MODULE, __VA_ARGS__)
-#define pmip_info(...)   pmip_log(PMIP_LOG_INFO, LOG_MODULE, __VA_ARGS__)
-#define pmip_dbg(...)                                                          \
+/* Below err, the arguments are evaluated only when the level is on: a
+ * message's inet_ntop() costs nothing on a gateway logging at warning. */
+#define PMIP_LOG_IF(level, ...)                                                \
 	do {                                                                   \
-		if (pmip_log_enabled(PMIP_LOG_DEBUG))                          \
-			pmip_log(PMIP_LOG_DEBUG, LOG_MODULE, __VA_ARGS__);     \
+		if (pmip_log_enabled(level))                                   \
+			pmip_log(level, LOG_MODULE, __VA_ARGS__);              \
 	} while (0)
+#define pmip_err(...)    pmip_log(PMIP_LOG_ERR, LOG_MODULE, __VA_ARGS__)
+#define pmip_warn(...)   PMIP_LOG_IF(PMIP_LOG_WARNING, __VA_ARGS__)
+#define pmip_notice(...) PMIP_LOG_IF(PMIP_LOG_NOTICE, __VA_ARGS__)
+#define pmip_info(...)   PMIP_LOG_IF(PMIP_LOG_INFO, __VA_ARGS__)
+#define pmip_dbg(...)    PMIP_LOG_IF(PMIP_LOG_DEBUG, __VA_ARGS__)
 
 #endif

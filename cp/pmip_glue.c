@@ -26,6 +26,7 @@
  * where AAA takes over later. */
 #define LOG_MODULE "pmip"
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,10 +82,11 @@ static const struct pmip_profile *env_profile_by_mn_id(void *ctx, const char *mn
 static bool env_mag_authorised(void *ctx, const struct pmip_profile *p, const struct in6_addr *mag)
 {
 	struct cp_ctx *cp = ctx;
-	const struct pmip_profile_entry *e = pmip_profiles_by_nai(&cp->pmip->profiles, p->mn_id);
+	/* p is what env_profile_by_mn_id returned: the p of a table entry. */
+	const struct pmip_profile_entry *e = pmip_profile_entry_of(p);
 	/* RFC 5213 5.3.1: the MAG must be authorised for the MN: one of the
 	 * profile's mags=, and an IKE peer of ours (whose SA carried the PBU). */
-	return e != NULL && pmip_profiles_mag_allowed(e, mag) &&
+	return pmip_profiles_mag_allowed(e, mag) &&
 	       pmip_config_peer_by_addr(cp->cfg, mag) != NULL;
 }
 

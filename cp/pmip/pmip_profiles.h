@@ -68,6 +68,15 @@ const struct pmip_profile_entry *pmip_profiles_by_mac(const struct pmip_profiles
 						       const uint8_t mac[6]);
 const struct pmip_profile_entry *pmip_profiles_by_nai(const struct pmip_profiles *t,
 						       const char *nai);
+/* The entry whose p is profile: profile must be &e->p of an entry of a
+ * table (what the lookups above return), e.g. one the engine was given by
+ * env.profile_by_mn_id and hands back to env.mag_authorised. */
+static inline const struct pmip_profile_entry *pmip_profile_entry_of(
+	const struct pmip_profile *profile)
+{
+	return (const struct pmip_profile_entry *)((const char *)profile -
+						   offsetof(struct pmip_profile_entry, p));
+}
 /* May the MAG at mag register the MN of entry e (mags= or, without it,
  * any)? */
 bool pmip_profiles_mag_allowed(const struct pmip_profile_entry *e, const struct in6_addr *mag);

@@ -11,7 +11,7 @@
  *   profile_by_mn_id  a binary search in a real profile table of N MNs,
  *                     generated as text and parsed by pmip_profiles_parse
  *                     (cp/pmip/pmip_profiles.h), as pmip-cp loads it;
- *   mag_authorised    as the glue: the profile again by NAI, its mags=
+ *   mag_authorised    as the glue: the profile's entry, its mags=
  *                     (every profile names the one MAG), and the MAG an
  *                     [ike.peer] of the configuration;
  *   send_mh           the PBA framed as cp_ip6_send puts it on the tx ring
@@ -322,8 +322,7 @@ static bool env_mag_authorised(void *ctx, const struct pmip_profile *p, const st
 {
 	(void)ctx;
 	/* As cp/pmip_glue.c: mags= of the profile, and an IKE peer of ours. */
-	const struct pmip_profile_entry *e = pmip_profiles_by_nai(&profiles, p->mn_id);
-	return e != NULL && pmip_profiles_mag_allowed(e, mag) &&
+	return pmip_profiles_mag_allowed(pmip_profile_entry_of(p), mag) &&
 	       pmip_config_peer_by_addr(&cfg, mag) != NULL;
 }
 
