@@ -11,6 +11,7 @@
 
 #include "evloop.h"
 #include "ikev2.h"
+#include "memnet.h"
 
 #define PAIR_MAX_NODES 3
 #define PAIR_MAX_SAS 64
@@ -58,15 +59,10 @@ struct pair_dgram {
 };
 
 struct pair_net {
-	struct evloop *loop;
+	MEMNET_EMBED(mn); /* loop, faults, seed, counters, n: see memnet.h */
+	struct pair_dgram slots[PAIR_QUEUE + 1];
 	struct pair_node *nodes[PAIR_MAX_NODES];
 	unsigned n_nodes;
-	struct pair_dgram q[PAIR_QUEUE];
-	unsigned n;
-	/* Faults, in percent per datagram. */
-	unsigned loss_pct, dup_pct;
-	bool reorder;
-	unsigned seed;
 	/* Everything addressed to this node is dropped (a dead peer). */
 	int blackhole;
 	/* A NAT in front of node nat_node (-1: none): its source address
@@ -75,7 +71,6 @@ struct pair_net {
 	int nat_node;
 	struct in6_addr nat_addr;
 	uint16_t nat_port_base;
-	unsigned sent, dropped, duplicated, delivered;
 	/* Inspect or change a datagram before delivery; false drops it. */
 	bool (*tap)(struct pair_net *net, struct pair_dgram *d);
 	void *tap_ctx;
@@ -93,7 +88,8 @@ void pair_net_fini(struct pair_net *net);
 
 /* Deliver queued datagrams and run due timers until nothing is queued,
  * or until cond(arg) holds, or max_ms pass. Without cond: until nothing
- * is queued and no request waits for an answer (true), or max_ms (false). */
+ * is queued and no request waits for an answer, or max_ms; true either way
+ * (only with cond does the result say whether it got there). */
 bool pair_run(struct pair_net *net, bool (*cond)(void *arg), void *arg, unsigned max_ms);
 
 /* Run timers and deliver for ms of real time. */

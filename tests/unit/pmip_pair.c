@@ -19,20 +19,6 @@ static int node_index(const struct pp_net *net, const struct in6_addr *a)
 	return -1;
 }
 
-static unsigned rnd(struct pp_net *net)
-{
-	return (unsigned)rand_r(&net->seed);
-}
-
-static void enqueue(struct pp_net *net, const struct pp_msg *m)
-{
-	if (net->n == PP_QUEUE) {
-		net->dropped++;
-		return;
-	}
-	net->q[net->n++] = *m;
-}
-
 static int env_send(void *ctx, const struct in6_addr *peer, const uint8_t *mh, size_t len)
 {
 	struct pp_node *n = ctx;
@@ -49,18 +35,8 @@ static int env_send(void *ctx, const struct in6_addr *peer, const uint8_t *mh, s
 	m.len = len;
 	memcpy(m.data, mh, len);
 	m.to = node_index(net, peer);
-	net->sent++;
 	int from = node_index(net, &n->addr);
-	if (m.to < 0 || m.to == net->blackhole || from == net->blackhole ||
-	    (net->loss_pct && rnd(net) % 100 < net->loss_pct)) {
-		net->dropped++;
-		return 0;
-	}
-	enqueue(net, &m);
-	if (net->dup_pct && rnd(net) % 100 < net->dup_pct) {
-		net->duplicated++;
-		enqueue(net, &m);
-	}
+	memnet_send(&net->mn, &m, m.to >= 0 && m.to != net->blackhole && from != net->blackhole);
 	return 0;
 }
 
@@ -152,12 +128,15 @@ uint64_t pp_timestamp(const struct pp_node *n)
 
 /* ------------------------------------------------------------ set up -- */
 
+static bool deliver(void *ctx, void *msg);
+static bool pbus_out(void *ctx);
+
 void pp_net_init(struct pp_net *net)
 {
 	memset(net, 0, sizeof(*net));
-	net->loop = evloop_create();
+	memnet_init(&net->mn, net->slots, PP_QUEUE, sizeof(net->slots[0]), deliver, pbus_out,
+		    net);
 	net->blackhole = -1;
-	net->seed = 1;
 }
 
 void pp_net_fini(struct pp_net *net)
@@ -166,8 +145,7 @@ void pp_net_fini(struct pp_net *net)
 		pmip_engine_free(net->nodes[i]->pe);
 		net->nodes[i]->pe = NULL;
 	}
-	if (net->loop != NULL)
-		evloop_destroy(net->loop);
+	memnet_fini(&net->mn);
 	memset(net, 0, sizeof(*net));
 }
 
@@ -242,13 +220,6 @@ const struct pmip_profile *pp_profile_add(struct pp_net *net, const char *mn_id,
 
 /* ------------------------------------------------------------ running -- */
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 void pp_inject(struct pp_node *to, const struct in6_addr *src, const uint8_t *mh, size_t len,
 	       bool protected_by_peer)
 {
@@ -260,23 +231,21 @@ void pp_inject(struct pp_node *to, const struct in6_addr *src, const uint8_t *mh
 	free(copy);
 }
 
-static void deliver_one(struct pp_net *net)
+/* memnet's deliver: past the tap, into the engine. */
+static bool deliver(void *ctx, void *msg)
 {
-	unsigned i = net->reorder ? rnd(net) % net->n : 0;
-	static struct pp_msg m;
-	m = net->q[i];
-	memmove(&net->q[i], &net->q[i + 1], (net->n - i - 1) * sizeof(net->q[0]));
-	net->n--;
-	if (net->tap != NULL && !net->tap(net, &m)) {
-		net->dropped++;
-		return;
-	}
-	net->delivered++;
-	pp_inject(net->nodes[m.to], &m.src, m.data, m.len, !net->unprotected);
+	struct pp_net *net = ctx;
+	struct pp_msg *m = msg;
+	if (net->tap != NULL && !net->tap(net, m))
+		return false;
+	pp_inject(net->nodes[m->to], &m->src, m->data, m->len, !net->unprotected);
+	return true;
 }
 
-static bool pbus_out(const struct pp_net *net)
+/* memnet's busy: a PBU still waits for its PBA (and will be retransmitted). */
+static bool pbus_out(void *ctx)
 {
+	const struct pp_net *net = ctx;
 	for (unsigned i = 0; i < net->n_nodes; i++) {
 		const struct pmip_engine *pe = net->nodes[i]->pe;
 		for (uint32_t k = 0; k < pe->max; k++) {
@@ -291,32 +260,12 @@ static bool pbus_out(const struct pp_net *net)
 
 void pp_wait(struct pp_net *net, unsigned ms)
 {
-	uint64_t end = now_ms() + ms;
-	while (now_ms() < end) {
-		evloop_run_once(net->loop, 1);
-		while (net->n > 0)
-			deliver_one(net);
-	}
+	memnet_wait(&net->mn, ms);
 }
 
 bool pp_run(struct pp_net *net, bool (*cond)(void *arg), void *arg, unsigned max_ms)
 {
-	uint64_t end = now_ms() + max_ms;
-	for (;;) {
-		evloop_run_once(net->loop, 0);
-		while (net->n > 0) {
-			deliver_one(net);
-			if (cond != NULL && cond(arg))
-				return true;
-		}
-		if (cond != NULL && cond(arg))
-			return true;
-		if (cond == NULL && !pbus_out(net))
-			return true;
-		if (now_ms() >= end)
-			return false;
-		evloop_run_once(net->loop, 1);
-	}
+	return memnet_run(&net->mn, cond, arg, max_ms);
 }
 
 /* ------------------------------------------------------------ queries -- */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "evloop.h"
+#include "memnet.h"
 #include "pmip.h"
 
 #define PP_MAX_NODES 4
@@ -51,20 +52,14 @@ struct pp_msg {
 };
 
 struct pp_net {
-	struct evloop *loop;
+	MEMNET_EMBED(mn); /* loop, faults, seed, counters, n: see memnet.h */
+	struct pp_msg slots[PP_QUEUE + 1];
 	struct pp_node *nodes[PP_MAX_NODES];
 	unsigned n_nodes;
 	struct pmip_profile profiles[PP_MAX_PROFILES];
 	unsigned n_profiles;
-	struct pp_msg q[PP_QUEUE];
-	unsigned n;
-	/* Faults, in percent per message. */
-	unsigned loss_pct, dup_pct;
-	bool reorder;
-	unsigned seed;
 	int blackhole;                /* node index whose traffic is dropped, or -1 */
 	bool unprotected;             /* deliver with protected_by_peer false */
-	unsigned sent, dropped, duplicated, delivered;
 	/* Inspect or change a message before delivery; false drops it. */
 	bool (*tap)(struct pp_net *net, struct pp_msg *m);
 };
