@@ -65,7 +65,7 @@ static bool both_up(void *arg)
 {
 	(void)arg;
 	return pair_sas(&mag, IKEV2_ESTABLISHED) == 1 && pair_sas(&lma, IKEV2_ESTABLISHED) == 1 &&
-	       pair_esp_count(&mag) == 2 && pair_esp_count(&lma) == 2 && net.n == 0;
+	       pair_esp_count(&mag) == 2 && pair_esp_count(&lma) == 2 && net.mn.n == 0;
 }
 
 /* Established on both sides, one CHILD_SA whose keys agree. */

@@ -225,7 +225,7 @@ int pair_node_init(struct pair_node *n, struct pair_net *net, const char *name, 
 		.keylog = env_keylog,
 		.keepalive = env_keepalive,
 	};
-	if (ikev2_init(&n->e, &n->cfg, net->loop, &env, &n->addr, 64) != 0)
+	if (ikev2_init(&n->e, &n->cfg, net->mn.loop, &env, &n->addr, 64) != 0)
 		return -1;
 	net->nodes[net->n_nodes++] = n;
 	return 0;
@@ -277,10 +277,7 @@ void pair_wait(struct pair_net *net, unsigned ms)
 
 bool pair_run(struct pair_net *net, bool (*cond)(void *arg), void *arg, unsigned max_ms)
 {
-	/* Without cond, true also at the deadline with requests still out:
-	 * what this harness has always returned, which the tests were written
-	 * against (pp_run answers false there). */
-	return memnet_run(&net->mn, cond, arg, max_ms) || cond == NULL;
+	return memnet_run(&net->mn, cond, arg, max_ms);
 }
 
 /* ------------------------------------------------------------ queries -- */

@@ -59,7 +59,7 @@ struct pair_dgram {
 };
 
 struct pair_net {
-	MEMNET_EMBED(mn); /* loop, faults, seed, counters, n: see memnet.h */
+	struct memnet mn; /* loop, faults, seed, counters, n: see memnet.h */
 	struct pair_dgram slots[PAIR_QUEUE + 1];
 	struct pair_node *nodes[PAIR_MAX_NODES];
 	unsigned n_nodes;
@@ -86,10 +86,9 @@ void pair_node_fini(struct pair_node *n);
 void pair_net_init(struct pair_net *net);
 void pair_net_fini(struct pair_net *net);
 
-/* Deliver queued datagrams and run due timers until nothing is queued,
- * or until cond(arg) holds, or max_ms pass. Without cond: until nothing
- * is queued and no request waits for an answer, or max_ms; true either way
- * (only with cond does the result say whether it got there). */
+/* Deliver queued datagrams and run due timers until cond(arg) holds or,
+ * without cond, until nothing is queued and no request waits for an
+ * answer: true then; false once max_ms have passed. */
 bool pair_run(struct pair_net *net, bool (*cond)(void *arg), void *arg, unsigned max_ms);
 
 /* Run timers and deliver for ms of real time. */

@@ -14,46 +14,26 @@
 
 #include "evloop.h"
 
-/* The members of struct memnet, as a list, so that a harness can also lay
- * them out as an anonymous struct (MEMNET_EMBED below): the tests set
- * net.loss_pct, net.seed, ... and read net.n, net.delivered on the
- * harness's own struct, and must keep doing so. */
-#define MEMNET_MEMBERS                                                              \
-	struct evloop *loop;    /* created by memnet_init */                       \
-	/* Faults, in percent per message; reorder delivers a random queued  \
-	 * message instead of the oldest. */                                          \
-	unsigned loss_pct, dup_pct;                                                 \
-	bool reorder;                                                               \
-	unsigned seed;          /* rand_r state, 1 after init */                   \
-	unsigned sent, dropped, duplicated, delivered;                              \
-	unsigned n;             /* messages queued; a test may set it to 0 */      \
-	/* The queue: mn_cap messages of mn_size bytes, plus one slot that */ \
-	/* holds the message being delivered (so its answers can be queued). */   \
-	unsigned char *mn_slots;                                                    \
-	unsigned mn_cap;                                                            \
-	size_t mn_size;                                                             \
-	/* Hand msg to its receiver; false if dropped instead (counted). */     \
-	bool (*mn_deliver)(void *ctx, void *msg);                                   \
-	/* Does anyone wait for an answer (memnet_run without cond)? May be NULL. */ \
-	bool (*mn_busy)(void *ctx);                                                 \
-	void *mn_ctx;
-
 struct memnet {
-	MEMNET_MEMBERS
+	struct evloop *loop;    /* created by memnet_init */
+	/* Faults, in percent per message; reorder delivers a random queued
+	 * message instead of the oldest. */
+	unsigned loss_pct, dup_pct;
+	bool reorder;
+	unsigned seed;          /* rand_r state, 1 after init */
+	unsigned sent, dropped, duplicated, delivered;
+	unsigned n;             /* messages queued; a test may set it to 0 */
+	/* The queue: mn_cap messages of mn_size bytes, plus one slot that
+	 * holds the message being delivered (so its answers can be queued). */
+	unsigned char *mn_slots;
+	unsigned mn_cap;
+	size_t mn_size;
+	/* Hand msg to its receiver; false if dropped instead (counted). */
+	bool (*mn_deliver)(void *ctx, void *msg);
+	/* Does anyone wait for an answer (memnet_run without cond)? May be NULL. */
+	bool (*mn_busy)(void *ctx);
+	void *mn_ctx;
 };
-
-/* In a harness struct: `MEMNET_EMBED(mn);` gives both net->mn (a struct
- * memnet for the memnet_* calls) and net->loss_pct, net->n, ... (the same
- * storage, under the names the tests use). The two views have identical
- * member lists, hence identical layouts; the project builds with
- * -fno-strict-aliasing, so either may be written and the other read. */
-#define MEMNET_EMBED(name)                 \
-	union {                            \
-		struct memnet name;        \
-		struct {                   \
-			MEMNET_MEMBERS     \
-		};                         \
-	}
 
 /* Set up mn (all counters and faults zero, seed 1) with a new evloop.
  * slots: room for cap + 1 messages of size bytes, owned by the caller.

@@ -181,7 +181,7 @@ int pp_node_init(struct pp_node *n, struct pp_net *net, const char *name, const 
 		.now_realtime_ns = env_now,
 	};
 	n->env = env;
-	n->pe = pmip_engine_new(&n->cfg, net->loop, &env, &n->addr, c->max_bindings);
+	n->pe = pmip_engine_new(&n->cfg, net->mn.loop, &env, &n->addr, c->max_bindings);
 	if (n->pe == NULL)
 		return -1;
 	net->nodes[net->n_nodes++] = n;
@@ -192,7 +192,7 @@ int pp_node_restart(struct pp_node *n)
 {
 	pmip_engine_free(n->pe);
 	memset(n->dp_used, 0, sizeof(n->dp_used));
-	n->pe = pmip_engine_new(&n->cfg, n->net->loop, &n->env, &n->addr, n->cfg.pmip.max_bindings);
+	n->pe = pmip_engine_new(&n->cfg, n->net->mn.loop, &n->env, &n->addr, n->cfg.pmip.max_bindings);
 	return n->pe != NULL ? 0 : -1;
 }
 

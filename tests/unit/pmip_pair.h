@@ -52,7 +52,7 @@ struct pp_msg {
 };
 
 struct pp_net {
-	MEMNET_EMBED(mn); /* loop, faults, seed, counters, n: see memnet.h */
+	struct memnet mn; /* loop, faults, seed, counters, n: see memnet.h */
 	struct pp_msg slots[PP_QUEUE + 1];
 	struct pp_node *nodes[PP_MAX_NODES];
 	unsigned n_nodes;

@@ -28,7 +28,7 @@ Test(ikev2, psk_with_home_address_from_the_pool)
 	cr_assert_eq(lma.e.stats.established, 1);
 	cr_assert_eq(lma.e.half_open, 0);
 	/* Four messages, no retransmission. */
-	cr_assert_eq(net.delivered, 4);
+	cr_assert_eq(net.mn.delivered, 4);
 }
 
 Test(ikev2, every_group_and_suite)
@@ -69,7 +69,7 @@ Test(ikev2, invalid_ke_payload_renegotiates_the_group)
 	cr_assert_eq(mag.e.stats.invalid_ke, 1);
 	cr_assert_eq(lma.e.stats.invalid_ke, 1);
 	/* INIT, INVALID_KE, INIT again, its answer, AUTH, its answer. */
-	cr_assert_eq(net.delivered, 6);
+	cr_assert_eq(net.mn.delivered, 6);
 }
 
 Test(ikev2, no_common_proposal_fails_cleanly)
@@ -92,7 +92,7 @@ Test(ikev2, cookie_challenge_when_half_open_sas_pile_up)
 	assert_up();
 	cr_assert_eq(lma.e.stats.cookies_sent, 1);
 	cr_assert_eq(lma.e.stats.cookies_bad, 0);
-	cr_assert_eq(net.delivered, 6);
+	cr_assert_eq(net.mn.delivered, 6);
 }
 
 Test(ikev2, wrong_psk_is_authentication_failed_and_leaves_nothing)
@@ -228,13 +228,13 @@ static void lossy(unsigned seed)
 	setup(NULL, NULL, NULL, NULL);
 	mag.cfg.ike.retransmit_tries = 12;
 	lma.cfg.ike.retransmit_tries = 12;
-	net.loss_pct = 30;
-	net.dup_pct = 30;
-	net.reorder = true;
-	net.seed = seed;
+	net.mn.loss_pct = 30;
+	net.mn.dup_pct = 30;
+	net.mn.reorder = true;
+	net.mn.seed = seed;
 	mag_connect("::");
 	cr_assert(pair_run(&net, both_up, NULL, 20000), "seed %u: not established", seed);
-	net.loss_pct = net.dup_pct = 0;
+	net.mn.loss_pct = net.mn.dup_pct = 0;
 	pair_run(&net, NULL, NULL, 100);
 	unsigned pairs;
 	cr_assert(pair_esp_match(&mag, &lma, &pairs), "seed %u", seed);

@@ -132,17 +132,17 @@ Test(ikev2_life, rekeys_under_loss_and_reordering)
 	for (unsigned seed = 1; seed <= 4; seed++) {
 		up();
 		mag.cfg.ike.retransmit_tries = lma.cfg.ike.retransmit_tries = 12;
-		net.loss_pct = 20;
-		net.dup_pct = 20;
-		net.reorder = true;
-		net.seed = seed;
+		net.mn.loss_pct = 20;
+		net.mn.dup_pct = 20;
+		net.mn.reorder = true;
+		net.mn.seed = seed;
 		for (unsigned round = 0; round < 4; round++) {
 			struct pair_node *who = round % 2 ? &lma : &mag;
 			cr_assert(pair_run(&net, NULL, NULL, 20000));
 			cr_assert_eq(ikev2_rekey_now(&who->e, est(who), round >= 2), 0);
 		}
 		cr_assert(pair_run(&net, NULL, NULL, 20000));
-		net.loss_pct = net.dup_pct = 0;
+		net.mn.loss_pct = net.mn.dup_pct = 0;
 		assert_settled();
 		pair_net_fini(&net);
 	}

@@ -286,16 +286,16 @@ Test(pmip, loss_duplication_and_reordering, .timeout = 60)
 	for (unsigned seed = 1; seed <= 6; seed++) {
 		setup();
 		mag1.cfg.pmip.pbu_max_ms = 5000;
-		net.loss_pct = 30;
-		net.dup_pct = 30;
-		net.reorder = true;
-		net.seed = seed;
+		net.mn.loss_pct = 30;
+		net.mn.dup_pct = 30;
+		net.mn.reorder = true;
+		net.mn.seed = seed;
 		attach(&mag1, 1);
 		attach(&mag1, 2);
 		settle();
 		detach(&mag1, 2);
 		settle();
-		net.loss_pct = net.dup_pct = 0;
+		net.mn.loss_pct = net.mn.dup_pct = 0;
 		pp_wait(&net, 150); /* past the delete delay */
 		assert_registered(&mag1, MN1);
 		cr_assert_eq(pmip_binding_count(lma.pe), 1, "seed %u: exactly one binding", seed);

@@ -46,7 +46,7 @@ static int to_lma(const uint8_t *buf, size_t n, bool prot, struct pmip_mh *pba)
 {
 	unsigned tx = lma.tx;
 	pp_inject(&lma, &mag1_addr, buf, n, prot);
-	net.n = 0; /* the answer is read here, not delivered */
+	net.mn.n = 0; /* the answer is read here, not delivered */
 	if (lma.tx == tx)
 		return -1;
 	static struct pmip_mh m;
@@ -443,7 +443,7 @@ Test(pmip_input, binding_cache_full)
 	/* Shrink the table: a new engine with room for one binding. */
 	pmip_engine_free(lma.pe);
 	memset(lma.dp_used, 0, sizeof(lma.dp_used));
-	lma.pe = pmip_engine_new(&lma.cfg, net.loop, &lma.env, &lma.addr, 1);
+	lma.pe = pmip_engine_new(&lma.cfg, net.mn.loop, &lma.env, &lma.addr, 1);
 	cr_assert_not_null(lma.pe);
 	good_opts(&o, MN1);
 	cr_assert_eq(send_opts(&o, 1, 10), PMIP_MH_BA_ACCEPTED);
