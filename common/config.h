@@ -181,6 +181,7 @@ struct pmip_config_pmip {
 	unsigned heartbeat_misses;         /* RFC 5847 MISSING_HEARTBEATS_ALLOWED */
 	char restart_counter_file[PATH_MAX]; /* RFC 5847 3.2 counter, kept across restarts */
 	unsigned max_bindings;             /* binding cache / update list entries */
+	unsigned mn_probe_s;               /* MAG: NUD of registered MNs (cp/mn_presence.c); 0 = off */
 };
 
 struct pmip_config {

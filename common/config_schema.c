@@ -101,6 +101,8 @@ const struct key_spec cfg_key_specs[] = {
 	  "3", NULL, 0 },
 	{ SEC_PMIP, "restart_counter_file", KT_STRING, CFG(pmip.restart_counter_file), 2, 0, NULL,
 	  false, NULL, "an absolute path where the Heartbeat Restart Counter is kept", 0 },
+	{ SEC_PMIP, "mn_probe_s", KT_UINT, CFG(pmip.mn_probe_s), 0, 3600, NULL, false, "10", NULL,
+	  0 },
 	{ SEC_PMIP, "max_bindings", KT_UINT, CFG(pmip.max_bindings), 1, 16777216, NULL, false,
 	  "65536", NULL, 0 },
 	{ SEC_PORT, "device", KT_STRING, PORT(device), 1, 0, NULL, true, NULL,

@@ -281,14 +281,37 @@ int cp_pmip_reload_profiles(struct cp_ctx *cp);
 /* LMA: does a binding hold this home address? (The IKE address pool
  * skips it.) */
 bool cp_pmip_hoa_in_use(const struct cp_ctx *cp, const struct in6_addr *hoa);
-/* MAG: a Router Solicitation from an MN without a binding (attachment). */
-void cp_pmip_on_unknown_mn(struct cp_ctx *cp, uint16_t port, const uint8_t mac[6]);
+/* MAG: a Router Solicitation from src of an MN without a binding
+ * (attachment). */
+void cp_pmip_on_unknown_mn(struct cp_ctx *cp, uint16_t port, const uint8_t mac[6],
+			   const struct in6_addr *src);
 /* The outbound ESP SA to peer came or went (cp/ike_glue.c). */
 void cp_pmip_on_sa(struct cp_ctx *cp, const struct in6_addr *peer);
 /* A renewed IKE SA with lma brought home address hoa. */
 void cp_pmip_on_home_address(struct cp_ctx *cp, const struct in6_addr *lma,
 			     const struct in6_addr *hoa);
 size_t cp_pmip_admin(struct cp_ctx *cp, char **argv, int argc, char *out, size_t cap);
+
+/* --------------------------------------------------------- presence -- */
+
+/* MAG: Neighbor Unreachability Detection of registered MNs on their access
+ * link (cp/mn_presence.c); off unless role mag and [pmip] mn_probe_s. */
+struct cp_presence;
+int cp_presence_init(struct cp_ctx *cp, uint32_t max);
+void cp_presence_free(struct cp_ctx *cp);
+/* An MN's Router Solicitation came from src (its link-local address). */
+void cp_presence_learn(struct cp_ctx *cp, uint16_t port, const uint8_t mac[6],
+		       const struct in6_addr *src);
+/* Registered: probe it from now on. Its binding down: stop probing (its
+ * address is kept). Forget: its entry goes (gone, profile withdrawn). */
+void cp_presence_start(struct cp_ctx *cp, const uint8_t mac[6]);
+void cp_presence_stop(struct cp_ctx *cp, const uint8_t mac[6]);
+void cp_presence_forget(struct cp_ctx *cp, const uint8_t mac[6]);
+/* A valid Neighbor Advertisement for target arrived on port. */
+void cp_presence_on_na(struct cp_ctx *cp, uint16_t port, const struct in6_addr *target);
+size_t cp_presence_stats(const struct cp_ctx *cp, char *out, size_t cap);
+/* The MN stopped answering: de-register it (cp/pmip_glue.c). */
+void cp_pmip_mn_gone(struct cp_ctx *cp, const uint8_t mac[6]);
 
 /* -------------------------------------------------------------- admin -- */
 
@@ -311,6 +334,7 @@ struct cp_ctx {
 	struct cp_home_addr haddr;
 	struct cp_ike *ike;           /* NULL: IKE off */
 	struct cp_pmip *pmip;         /* NULL: PMIPv6 signalling off */
+	struct cp_presence *presence; /* NULL: no MN presence checks */
 	uint64_t punt_unhandled;
 	uint32_t sa_ping_seq;
 	int admin_fd;

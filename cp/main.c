@@ -212,7 +212,7 @@ int main(int argc, char **argv)
 	if (cp_ctl_init(&cp.ctl) != 0 || cp_neigh_init(&cp, cfg.dp.max_neighbours) != 0 ||
 	    cp_tunnels_init(&cp, cfg.dp.max_tunnels) != 0 ||
 	    cp_bindings_init(&cp, cfg.dp.max_bindings) != 0 || cp_sa_init(&cp, cfg.dp.max_sas) != 0 ||
-	    cp_home_addr_init(&cp) != 0) {
+	    cp_home_addr_init(&cp) != 0 || cp_presence_init(&cp, cfg.pmip.max_bindings) != 0) {
 		pmip_err("out of memory for cp tables");
 		return 1;
 	}
@@ -241,6 +241,7 @@ int main(int argc, char **argv)
 	log_stats(&cp);
 	cp_admin_close(&cp);
 	cp_pmip_free(&cp);
+	cp_presence_free(&cp);
 	cp_ike_free(&cp);
 	dp_link_close(&cp.link);
 	cp_sa_free(&cp);

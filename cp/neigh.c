@@ -210,6 +210,7 @@ void cp_neigh_on_na(struct cp_ctx *cp, const struct pmip_pkt_msg *pkt)
 		return;
 	}
 	cp->neigh.na_received++;
+	cp_presence_on_na(cp, pkt->port, &na.target);
 	struct neigh_key k = { .port = pkt->port, .ip = na.target };
 	uint32_t id;
 	if (!hmap_get(&cp->neigh.by_key, &k, &id)) {

@@ -148,6 +148,7 @@ static int env_binding_up(void *ctx, const struct pmip_binding *b)
 static void env_binding_down(void *ctx, const struct pmip_binding *b)
 {
 	struct cp_ctx *cp = ctx;
+	cp_presence_stop(cp, b->mac);
 	const char *why = NULL;
 	if (cp_binding_del(cp, dp_id(b), NULL, NULL, &why) != 0)
 		pmip_dbg("binding of %s: %s", b->mn_id, why);
@@ -155,9 +156,10 @@ static void env_binding_down(void *ctx, const struct pmip_binding *b)
 
 static void env_mn_registered(void *ctx, const struct pmip_binding *b)
 {
-	(void)ctx;
 	/* cp_binding_set started the MN's Router Advertisements (cp/ra.c:
-	 * the initial burst, then periodic; RFC 5213 6.7). */
+	 * the initial burst, then periodic; RFC 5213 6.7); from now on its
+	 * presence on the link is checked (cp/mn_presence.c). */
+	cp_presence_start(ctx, b->mac);
 	char hnp[INET6_ADDRSTRLEN];
 	inet_ntop(AF_INET6, &b->hnp, hnp, sizeof(hnp));
 	pmip_info("%s registered: prefix %s/64, lifetime %u s", b->mn_id, hnp, b->lifetime_s);
@@ -365,6 +367,7 @@ int cp_pmip_reload_profiles(struct cp_ctx *cp)
 		const struct pmip_profile *p = &old.e[i].p;
 		if (pmip_profiles_by_mac(&fresh, p->mac) != NULL)
 			continue;
+		cp_presence_forget(cp, p->mac);
 		if (cp->cfg->role == PMIP_ROLE_MAG && pmip_binding_by_mac(g->pe, p->mac) != NULL) {
 			pmip_info("%s: profile withdrawn: de-registering", p->mn_id);
 			pmip_mag_detach(g->pe, p->mac);
@@ -382,10 +385,21 @@ bool cp_pmip_hoa_in_use(const struct cp_ctx *cp, const struct in6_addr *hoa)
 	return cp->pmip != NULL && pmip_binding_by_hoa(cp->pmip->pe, hoa) != NULL;
 }
 
-void cp_pmip_on_unknown_mn(struct cp_ctx *cp, uint16_t port, const uint8_t mac[6])
+void cp_pmip_on_unknown_mn(struct cp_ctx *cp, uint16_t port, const uint8_t mac[6],
+			   const struct in6_addr *src)
 {
-	if (cp->pmip != NULL && cp->cfg->role == PMIP_ROLE_MAG)
-		pmip_mag_attach(cp->pmip->pe, mac, port, PMIP_MH_ATT_ETHERNET);
+	if (cp->pmip == NULL || cp->cfg->role != PMIP_ROLE_MAG)
+		return;
+	/* Only MNs with a profile are remembered: anyone can send an RS. */
+	if (pmip_profiles_by_mac(&cp->pmip->profiles, mac) != NULL)
+		cp_presence_learn(cp, port, mac, src);
+	pmip_mag_attach(cp->pmip->pe, mac, port, PMIP_MH_ATT_ETHERNET);
+}
+
+void cp_pmip_mn_gone(struct cp_ctx *cp, const uint8_t mac[6])
+{
+	if (cp->pmip != NULL)
+		pmip_mag_detach(cp->pmip->pe, mac);
 }
 
 void cp_pmip_on_sa(struct cp_ctx *cp, const struct in6_addr *peer)
@@ -483,6 +497,10 @@ size_t cp_pmip_admin(struct cp_ctx *cp, char **argv, int argc, char *out, size_t
 #undef PMIP_HB_CTR_JSON
 			if (n < cap)
 				n += (size_t)snprintf(out + n, cap - n, "}");
+		}
+		if (n + 20 < cap) {
+			n += (size_t)snprintf(out + n, cap - n, ",\"presence\":");
+			n += cp_presence_stats(cp, out + n, cap - n);
 		}
 		if (n < cap)
 			n += (size_t)snprintf(out + n, cap - n,

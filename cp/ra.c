@@ -103,9 +103,13 @@ void cp_ra_on_rs(struct cp_ctx *cp, const struct pmip_pkt_msg *pkt)
 		/* No binding yet: the MN is attaching (RFC 5213 6.9.1.1);
 		 * its RAs start when the LMA has accepted the registration. */
 		cp->ra.rs_unknown_mn++;
-		cp_pmip_on_unknown_mn(cp, pkt->port, k.mac);
+		cp_pmip_on_unknown_mn(cp, pkt->port, k.mac, &ip.src);
 		return;
 	}
+	/* A registered MN: its (maybe new) link-local address for the
+	 * presence checks, which start now if its first RS had none. */
+	cp_presence_learn(cp, pkt->port, k.mac, &ip.src);
+	cp_presence_start(cp, k.mac);
 	/* RFC 4861 6.2.6: unicast the answer when the source is known. */
 	const struct in6_addr *dst = IN6_IS_ADDR_UNSPECIFIED(&ip.src) ? &all_nodes : &ip.src;
 	if (send_ra(cp, id, dst))

@@ -13,13 +13,15 @@
 #                    with it (seed 4.3, 4.4.3)
 #   handover         mn1 moves from MAG1 to MAG2 under a steady ping stream:
 #                    same prefix and address, the LMA moves the binding,
-#                    MAG1's state goes; loss and the longest gap are printed
+#                    MAG1 finds mn1 gone (NUD on its access link) and drops
+#                    its state; loss and the longest gap are printed
 #   LMA restart      the LMA's cp restarts with an empty binding cache: the
 #                    MAGs notice through Heartbeats (RFC 5847: a new
 #                    Restart Counter, or no answers) and register their MNs
 #                    again
 #   de-registration  a detached MN's binding goes on both sides; so does one
-#                    whose profile is withdrawn (table reloaded on SIGHUP)
+#                    whose profile is withdrawn (table reloaded on SIGHUP),
+#                    and one that left its MAG's link (NUD finds it gone)
 #   tshark           decrypts the ESP with the key logs and decodes every
 #                    PBU and PBA with nothing malformed
 set -u
@@ -33,7 +35,7 @@ lab_test_scratch
 # counter in a file.
 export LAB_CONFIG_DIR=$tmp
 for gw in mag1 mag2 lma1; do
-	sed -e "s#^\[pmip\]\$#[pmip]\nlifetime_s = 12\nrefresh_percent = 50\npbu_initial_ms = 300\nheartbeat_s = 1\nrestart_counter_file = $tmp/$gw.restarts#" \
+	sed -e "s#^\[pmip\]\$#[pmip]\nlifetime_s = 12\nrefresh_percent = 50\npbu_initial_ms = 300\nheartbeat_s = 1\nmn_probe_s = 1\nrestart_counter_file = $tmp/$gw.restarts#" \
 		-e 's/^dpd_s = 10$/dpd_s = 2\nretransmit_ms = 200\nretransmit_tries = 3/' \
 		"$LAB_REPO/config/lab/$gw.ini" >"$tmp/$gw.ini"
 	grep -q '^lifetime_s = 12$' "$tmp/$gw.ini" || fail "config/lab/$gw.ini has no [pmip] section"
@@ -130,10 +132,13 @@ ip -n pl-mn1 link set eth0 down
 ip -n pl-mn1 link set eth1 up
 wait_for 15 lma_peer_is $LAB_MAG2_CORE || fail "the LMA did not move mn1's binding to MAG2"
 expect_ge "$(pstat lma1 handovers)" $((moves + 1)) "handovers at the LMA"
-# MAG1 learns from its access link that mn1 left (here: the operator's detach).
-lab_ctl mag1 cp pmip detach mac=$LAB_MN1_MAC >/dev/null || fail "detach on MAG1"
+# MAG1 drops its state: it finds mn1 gone from its access link (no answer
+# to its Neighbor Solicitations) or, if its refresh comes first, the LMA
+# refuses that stale refresh; either way the LMA keeps the binding at MAG2.
 wait "$ping_pid"
-wait_for 5 no_binding mag1 $LAB_MN1_MAC || fail "MAG1 kept mn1's binding after it left"
+wait_for 15 no_binding mag1 $LAB_MN1_MAC || fail "MAG1 kept mn1's binding after it left"
+pres() { lab_ctl "$1" cp pmip stats | j "d['presence']['$2']"; }
+step "MAG1 dropped mn1: found gone $(pres mag1 gone) time(s), refusals of its refreshes $(pstat mag1 rejected)"
 lma_peer_is $LAB_MAG2_CORE || fail "MAG1's de-registration removed the LMA's binding at MAG2"
 read -r hnp2 hoa2 peer2 < <(binding_of mag2 $LAB_MN1_MAC)
 expect_eq "$hnp2" "$LAB_MN1_HNP" "mn1's prefix at MAG2"
@@ -172,13 +177,21 @@ wait_for 10 no_binding mag1 02:00:00:00:01:02 || fail "MAG1 kept mn2's binding"
 wait_for 10 lma_lacks_hoa 2001:db8:1001::5 || fail "the LMA kept mn2's binding"
 expect_ge "$(pstat lma1 deregistrations)" $((dereg + 1)) "de-registrations at the LMA"
 
-step "profile withdrawn: MAG2's table without mn1, reloaded (SIGHUP): mn1 de-registered"
-grep -v '^mn1@' "$tmp/mag2-profiles.tab" >"$tmp/mag2-profiles.new" && mv "$tmp/mag2-profiles.new" "$tmp/mag2-profiles.tab"
+step "profile withdrawn: MAG2's table without mn3, reloaded (SIGHUP): mn3 de-registered"
+hoa3_now=$(binding_of mag2 02:00:00:00:01:03 | awk '{print $2}')
+grep -v '^mn3@' "$tmp/mag2-profiles.tab" >"$tmp/mag2-profiles.new" && mv "$tmp/mag2-profiles.new" "$tmp/mag2-profiles.tab"
 kill -HUP "$(lab_pid mag2-cp)"
-wait_for 10 no_binding mag2 $LAB_MN1_MAC || fail "MAG2 kept mn1 after its profile went"
+wait_for 10 no_binding mag2 02:00:00:00:01:03 || fail "MAG2 kept mn3 after its profile went"
+wait_for 10 lma_lacks_hoa "$hoa3_now" || fail "the LMA kept mn3's binding after MAG2 de-registered it"
+has_binding mag2 $LAB_MN1_MAC || fail "mn1 (still in the table) lost its binding"
+
+step "departure: mn1 leaves MAG2's link; MAG2 finds it gone (Neighbor Unreachability Detection)"
+gone=$(pres mag2 gone)
+ip -n pl-mn1 link set eth1 down
+wait_for 15 no_binding mag2 $LAB_MN1_MAC || fail "MAG2 kept mn1 after it left: $(lab_ctl mag2 cp pmip stats)"
+expect_ge "$(pres mag2 gone)" $((gone + 1)) "MNs MAG2 found gone"
 lma_gone() { no_binding lma1 $LAB_MN1_HNP; }
 wait_for 10 lma_gone || fail "the LMA kept mn1's binding after MAG2 de-registered it"
-has_binding mag2 02:00:00:00:01:03 || fail "mn3 (still in the table) lost its binding"
 
 step "tshark decrypts the ESP and decodes every PBU and PBA"
 sleep 1
