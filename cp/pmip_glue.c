@@ -36,6 +36,7 @@
 #include "log.h"
 #include "net/pkt.h"
 #include "pmip.h"
+#include "pmip_dp.h"
 #include "pmip_hb.h"
 #include "pmip_profiles.h"
 
@@ -55,13 +56,6 @@ struct cp_pmip {
 	} conflicts[MAX_CONFLICTS];
 	uint64_t rx_bad, rx_hb_unprotected, tx_no_sa, tx_failed, dp_failed, conflicts_dropped;
 };
-
-/* dp binding ids are the engine's (1..max, below [dp] max_bindings): an
- * operator's `cp binding set id=0` for tests cannot clash with them. */
-static uint32_t dp_id(const struct pmip_binding *b)
-{
-	return b->id;
-}
 
 /* ---------------------------------------------------------------- env -- */
 
@@ -127,15 +121,7 @@ static bool env_sa_up(void *ctx, const struct in6_addr *peer)
 static int env_binding_up(void *ctx, const struct pmip_binding *b)
 {
 	struct cp_ctx *cp = ctx;
-	struct cp_binding_spec s = {
-		.id = dp_id(b),
-		.hnp = b->hnp,
-		.hoa = b->hoa,
-		.flags = IN6_IS_ADDR_UNSPECIFIED(&b->hoa) ? 0 : PMIP_BINDING_F_SHARED_PREFIX,
-		.peer = b->peer,
-		.access_port = b->access_port,
-	};
-	memcpy(s.mn_mac, b->mac, 6);
+	struct cp_binding_spec s = cp_binding_spec_of(b);
 	const char *why = NULL;
 	if (cp_binding_set(cp, &s, NULL, NULL, &why) != 0) {
 		cp->pmip->dp_failed++;
@@ -150,7 +136,7 @@ static void env_binding_down(void *ctx, const struct pmip_binding *b)
 	struct cp_ctx *cp = ctx;
 	cp_presence_stop(cp, b->mac);
 	const char *why = NULL;
-	if (cp_binding_del(cp, dp_id(b), NULL, NULL, &why) != 0)
+	if (cp_binding_del(cp, b->id, NULL, NULL, &why) != 0)
 		pmip_dbg("binding of %s: %s", b->mn_id, why);
 }
 

@@ -71,6 +71,7 @@
 #include "net/mh.h"
 #include "net/pkt.h"
 #include "pmip.h"
+#include "pmip_dp.h"
 #include "pmip_internal.h"
 #include "pmip_profiles.h"
 #include "replay.h"
@@ -357,15 +358,7 @@ static int env_binding_up(void *ctx, const struct pmip_binding *b)
 {
 	(void)ctx;
 	/* As cp/pmip_glue.c's env_binding_up. */
-	struct cp_binding_spec s = {
-		.id = b->id,
-		.hnp = b->hnp,
-		.hoa = b->hoa,
-		.flags = IN6_IS_ADDR_UNSPECIFIED(&b->hoa) ? 0 : PMIP_BINDING_F_SHARED_PREFIX,
-		.peer = b->peer,
-		.access_port = b->access_port,
-	};
-	memcpy(s.mn_mac, b->mac, 6);
+	struct cp_binding_spec s = cp_binding_spec_of(b);
 	const char *why = NULL;
 	if (cp_binding_set(&cp, &s, NULL, NULL, &why) != 0)
 		die("binding not stored: %s", why);
