@@ -48,3 +48,17 @@ lab_test_cleanup() {
 	lab_down_quiet
 	rm -rf "$tmp"
 }
+
+# tshark options that decrypt with the lab's key logs: fills the array
+# opts with ESP decryption (ICVs checked) and one UAT entry per line of
+# each gateway's PREFIX.esp_sa and, if present, .ikev2_decryption_table.
+tshark_key_opts() { # gw...
+	local gw l
+	opts=(-o esp.enable_encryption_decode:TRUE -o esp.enable_authentication_check:TRUE)
+	for gw in "$@"; do
+		while IFS= read -r l; do opts+=(-o "uat:esp_sa:$l"); done <"$LAB_DIR/$gw-keys.esp_sa"
+		[ -f "$LAB_DIR/$gw-keys.ikev2_decryption_table" ] || continue
+		while IFS= read -r l; do opts+=(-o "uat:ikev2_decryption_table:$l"); done \
+			<"$LAB_DIR/$gw-keys.ikev2_decryption_table"
+	done
+}

@@ -66,9 +66,8 @@ kill "$cap_pid"
 wait "$cap_pid" 2>/dev/null
 cap_pid=
 [ -s "$LAB_DIR/mag1-keys.esp_sa" ] || fail "no key log written"
-opts=(-o esp.enable_encryption_decode:TRUE -o esp.enable_authentication_check:TRUE)
 # The MAG logged its own SAs: both directions of both pairs.
-while IFS= read -r line; do opts+=(-o "uat:esp_sa:$line"); done <"$LAB_DIR/mag1-keys.esp_sa"
+tshark_key_opts mag1
 n_esp=$(tshark -r "$tmp/core.pcap" -Y esp 2>/dev/null | wc -l)
 n_dec=$(tshark -r "$tmp/core.pcap" "${opts[@]}" -Y 'esp && icmpv6.type == 128 || esp && icmpv6.type == 129' 2>/dev/null | wc -l)
 n_good=$(tshark -r "$tmp/core.pcap" "${opts[@]}" -Y 'esp.icv_good == 1' 2>/dev/null | wc -l)

@@ -119,10 +119,7 @@ cap_pid=
 # PMIP_TEST_KEEP=DIR keeps the capture and the key logs for a look.
 [ -n "${PMIP_TEST_KEEP:-}" ] && mkdir -p "$PMIP_TEST_KEEP" &&
 	cp "$tmp/core.pcap" "$LAB_DIR"/*-keys.* "$PMIP_TEST_KEEP/"
-opts=(-o esp.enable_encryption_decode:TRUE -o esp.enable_authentication_check:TRUE)
-while IFS= read -r l; do opts+=(-o "uat:esp_sa:$l"); done <"$LAB_DIR/mag1-keys.esp_sa"
-while IFS= read -r l; do opts+=(-o "uat:ikev2_decryption_table:$l"); done \
-	<"$LAB_DIR/mag1-keys.ikev2_decryption_table"
+tshark_key_opts mag1
 n_ike=$(tshark -r "$tmp/core.pcap" -Y isakmp 2>/dev/null | wc -l)
 n_auth=$(tshark -r "$tmp/core.pcap" "${opts[@]}" -Y 'isakmp.exchangetype == 35 && isakmp.auth.method' 2>/dev/null | wc -l)
 n_child=$(tshark -r "$tmp/core.pcap" "${opts[@]}" -Y 'isakmp.exchangetype == 36 && isakmp.nonce' 2>/dev/null | wc -l)

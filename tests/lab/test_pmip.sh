@@ -200,10 +200,7 @@ wait "$cap_pid" 2>/dev/null
 cap_pid=
 [ -n "${PMIP_TEST_KEEP:-}" ] && mkdir -p "$PMIP_TEST_KEEP" &&
 	cp "$tmp/core.pcap" "$LAB_DIR"/*-keys.* "$PMIP_TEST_KEEP/"
-opts=(-o esp.enable_encryption_decode:TRUE -o esp.enable_authentication_check:TRUE)
-for gw in mag1 mag2; do
-	while IFS= read -r l; do opts+=(-o "uat:esp_sa:$l"); done <"$LAB_DIR/$gw-keys.esp_sa"
-done
+tshark_key_opts mag1 mag2
 n_pbu=$(tshark -r "$tmp/core.pcap" "${opts[@]}" -Y 'mip6.mhtype == 5 && mip6.bu.p_flag == 1' 2>/dev/null | wc -l)
 n_pba=$(tshark -r "$tmp/core.pcap" "${opts[@]}" -Y 'mip6.mhtype == 6 && mip6.ba.p_flag == 1' 2>/dev/null | wc -l)
 n_134=$(tshark -r "$tmp/core.pcap" "${opts[@]}" -Y 'mip6.ba.status == 134' 2>/dev/null | wc -l)
