@@ -319,3 +319,42 @@ Test(config, ike_bad_inputs_name_the_broken_rule)
 			  ike_bad[i].what, ike_bad[i].want);
 	}
 }
+
+/* [pmip]: defaults, values, and each rule with the line it names. */
+Test(config, pmip_section)
+{
+	static struct pmip_config cfg;
+	struct pmip_config_errors errs;
+	cr_assert_eq(load_string(GOOD_MAG, &cfg, &errs), 0);
+	cr_assert_eq(cfg.pmip.lifetime_s, 3600);
+	cr_assert_eq(cfg.pmip.refresh_percent, 75);
+	cr_assert_eq(cfg.pmip.pbu_initial_ms, 1000);
+	cr_assert_eq(cfg.pmip.pbu_max_ms, 32000);
+	cr_assert_eq(cfg.pmip.timestamp_window_ms, 300);
+	cr_assert_eq(cfg.pmip.heartbeat_s, 60);
+	cr_assert_eq(cfg.pmip.heartbeat_misses, 3);
+	cr_assert_eq(cfg.pmip.mn_probe_s, 10);
+	cr_assert_str_eq(cfg.pmip.profiles, "");
+	cr_assert_eq(load_string(GOOD_MAG "[pmip]\nprofiles = mns.tab\nlifetime_s = 40\n"
+				 "heartbeat_s = 0\nrestart_counter_file = /var/lib/pmip/rc\n",
+				 &cfg, &errs), 0);
+	cr_assert_str_eq(cfg.pmip.profiles, "mns.tab");
+	cr_assert_eq(cfg.pmip.lifetime_s, 40);
+	cr_assert_eq(cfg.pmip.heartbeat_s, 0);
+	cr_assert_str_eq(cfg.pmip.restart_counter_file, "/var/lib/pmip/rc");
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
+		{ GOOD_MAG "[pmip]\nlifetime_s = 300000\n", "pmip.lifetime_s: '300000' is not a whole number in [8, 262140]" },
+		{ GOOD_MAG "[pmip]\nrefresh_percent = 99\n", "pmip.refresh_percent:" },
+		{ GOOD_MAG "[pmip]\nrestart_counter_file = rc\n", "pmip.restart_counter_file: 'rc' is not an absolute path" },
+		{ GOOD_MAG "[pmip]\nmn_probe = 3\n", "pmip.mn_probe: unknown key" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = load_string(bad[i].text, &cfg, &errs);
+		if (!has_error(&errs, bad[i].want))
+			dump(&errs);
+		cr_expect_eq(rc, -1, "%s: must be rejected", bad[i].text);
+		cr_expect(has_error(&errs, bad[i].want), "want an error containing \"%s\"", bad[i].want);
+	}
+}
