@@ -205,7 +205,14 @@ n_pbu=$(tshark -r "$tmp/core.pcap" "${opts[@]}" -Y 'mip6.mhtype == 5 && mip6.bu.
 n_pba=$(tshark -r "$tmp/core.pcap" "${opts[@]}" -Y 'mip6.mhtype == 6 && mip6.ba.p_flag == 1' 2>/dev/null | wc -l)
 n_134=$(tshark -r "$tmp/core.pcap" "${opts[@]}" -Y 'mip6.ba.status == 134' 2>/dev/null | wc -l)
 bad=$(tshark -r "$tmp/core.pcap" "${opts[@]}" -Y '_ws.malformed || _ws.expert.severity >= "warning"' 2>/dev/null | head -5)
-step "tshark: $n_pbu PBUs, $n_pba PBAs ($n_134 with status 134)"
+# Every ESP packet decrypted with a good ICV: nothing of the signalling
+# escaped the decoding.
+n_esp=$(tshark -r "$tmp/core.pcap" -Y esp 2>/dev/null | wc -l)
+n_good=$(tshark -r "$tmp/core.pcap" "${opts[@]}" -Y 'esp.icv_good == 1' 2>/dev/null | wc -l)
+n_mh=$(tshark -r "$tmp/core.pcap" "${opts[@]}" -Y 'esp && mipv6' 2>/dev/null | wc -l)
+step "tshark: $n_esp ESP packets, $n_good with a good ICV, $n_mh Mobility Headers; $n_pbu PBUs, $n_pba PBAs ($n_134 with status 134)"
+expect_eq "$n_good" "$n_esp" "ESP packets tshark decrypted with a good ICV"
+expect_eq "$n_mh" "$n_esp" "ESP packets that carry a Mobility Header tshark decodes"
 expect_ge "$n_pbu" 6 "PBUs tshark decrypted and decoded"
 expect_ge "$n_pba" 6 "PBAs tshark decrypted and decoded"
 expect_ge "$n_134" 1 "PBAs with status 134"
