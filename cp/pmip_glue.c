@@ -32,6 +32,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/rand.h>
+
 #include "cp.h"
 #include "log.h"
 #include "net/pkt.h"
@@ -405,7 +407,7 @@ void cp_pmip_on_home_address(struct cp_ctx *cp, const struct in6_addr *lma,
 			     const struct in6_addr *hoa)
 {
 	struct cp_pmip *g = cp->pmip;
-	if (g == NULL || IN6_IS_ADDR_UNSPECIFIED(hoa))
+	if (g == NULL)
 		return;
 	bool given = false;
 	for (unsigned i = 0; i < MAX_CONFLICTS && !given; i++) {
@@ -413,10 +415,25 @@ void cp_pmip_on_home_address(struct cp_ctx *cp, const struct in6_addr *lma,
 			continue;
 		g->conflicts[i].used = false;
 		given = true;
-		char a[INET6_ADDRSTRLEN];
-		inet_ntop(AF_INET6, hoa, a, sizeof(a));
-		pmip_info("home address %s from the LMA for an MN whose address was taken (seed 4.3)", a);
-		pmip_mag_new_hoa(g->pe, g->conflicts[i].mac, hoa);
+		struct in6_addr a = *hoa;
+		const struct pmip_binding *b = pmip_binding_by_mac(g->pe, g->conflicts[i].mac);
+		if (IN6_IS_ADDR_UNSPECIFIED(&a) && b != NULL) {
+			/* The LMA gave none (INTERNAL_ADDRESS_FAILURE): the MAG
+			 * generates one in the MN's prefix (seed 4.4.2), a
+			 * random interface identifier, never 0 (RFC 4291
+			 * 2.6.1); the LMA's DAD (status 134) still judges it. */
+			a = b->hnp;
+			do
+				RAND_bytes(a.s6_addr + 8, 8);
+			while (memcmp(a.s6_addr + 8, "\0\0\0\0\0\0\0\0", 8) == 0);
+		}
+		if (IN6_IS_ADDR_UNSPECIFIED(&a))
+			continue;   /* the MN went meanwhile */
+		char txt[INET6_ADDRSTRLEN];
+		inet_ntop(AF_INET6, &a, txt, sizeof(txt));
+		pmip_info("home address %s (%s) for an MN whose address was taken (seed 4.3)", txt,
+			  IN6_IS_ADDR_UNSPECIFIED(hoa) ? "generated: the LMA gave none" : "from the LMA");
+		pmip_mag_new_hoa(g->pe, g->conflicts[i].mac, &a);
 	}
 	/* One address per IKE SA: another conflicting MN needs another. */
 	for (unsigned i = 0; given && i < MAX_CONFLICTS; i++)
