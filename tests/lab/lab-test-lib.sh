@@ -62,3 +62,14 @@ tshark_key_opts() { # gw...
 			<"$LAB_DIR/$gw-keys.ikev2_decryption_table"
 	done
 }
+
+# Run a command every 0.1 s until it succeeds (0) or secs pass (1).
+wait_for() { # secs command...
+	local i secs=$1
+	shift
+	for ((i = 0; i < secs * 10; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}

@@ -61,15 +61,6 @@ for b in json.load(sys.stdin)["bindings"]:
     if b["hoa"] == sys.argv[1]:
         print(b["hnp"], b["hoa"], b["peer"])' "$1"
 }
-wait_for() { # secs command...
-	local i secs=$1
-	shift
-	for ((i = 0; i < secs * 10; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 has_binding() { [ -n "$(binding_of "$1" "$2")" ]; }
 lma_has_hoa() { [ -n "$(lma_binding_hoa "$1")" ]; }
 lma_lacks_hoa() { [ -z "$(lma_binding_hoa "$1")" ]; }

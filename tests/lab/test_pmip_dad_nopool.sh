@@ -29,15 +29,6 @@ for b in json.load(sys.stdin)["bindings"]:
         print(b["hoa"])' "$2"
 }
 registered() { [ -n "$(hoa_of "$1" "$2")" ]; }
-wait_for() { # secs command...
-	local i secs=$1
-	shift
-	for ((i = 0; i < secs * 10; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 lab_up || fail "lab did not come up"
 lab_wait_ike mag1 20 >/dev/null || fail "no IKE SA MAG1-LMA"
