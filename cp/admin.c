@@ -205,7 +205,12 @@ static void cmd_binding_set(struct cp_ctx *cp, struct conn *c, char **argv, int 
 	reply(cp, c, "{\"ok\":false,\"error\":\"%s\"}", why);
 }
 
-static void cmd_binding_del(struct cp_ctx *cp, struct conn *c, char **argv, int argc)
+/* "binding del id=N", "sa del id=N": the reply waits for dp's ack. */
+typedef int (*del_by_id_fn)(struct cp_ctx *cp, uint32_t id, cp_ack_cb cb, void *arg,
+			    const char **why);
+
+static void cmd_del_by_id(struct cp_ctx *cp, struct conn *c, char **argv, int argc,
+			  del_by_id_fn del)
 {
 	uint32_t id;
 	const char *why = NULL;
@@ -213,7 +218,7 @@ static void cmd_binding_del(struct cp_ctx *cp, struct conn *c, char **argv, int 
 		why = "id=N required";
 	} else {
 		c->waiting = true;
-		if (cp_binding_del(cp, id, on_ack, ack_arg(c), &why) == 0)
+		if (del(cp, id, on_ack, ack_arg(c), &why) == 0)
 			return;
 		c->waiting = false;
 	}
@@ -388,20 +393,6 @@ static void cmd_sa_add(struct cp_ctx *cp, struct conn *c, char **argv, int argc)
 	reply(cp, c, "{\"ok\":false,\"error\":\"%s\"}", why);
 }
 
-static void cmd_sa_del(struct cp_ctx *cp, struct conn *c, char **argv, int argc)
-{
-	uint32_t id;
-	const char *why = NULL;
-	if (!parse_u32(arg_get(argv, argc, "id"), &id)) {
-		why = "id=N required";
-	} else {
-		c->waiting = true;
-		if (cp_sa_del(cp, id, on_ack, ack_arg(c), &why) == 0)
-			return;
-		c->waiting = false;
-	}
-	reply(cp, c, "{\"ok\":false,\"error\":\"%s\"}", why);
-}
 
 static void cmd_sa_list(struct cp_ctx *cp, struct conn *c)
 {
@@ -549,7 +540,7 @@ static void handle_line(struct cp_ctx *cp, struct conn *c, char *line)
 	if (argc >= 2 && strcmp(argv[0], "binding") == 0 && strcmp(argv[1], "set") == 0)
 		cmd_binding_set(cp, c, argv + 2, argc - 2);
 	else if (argc >= 2 && strcmp(argv[0], "binding") == 0 && strcmp(argv[1], "del") == 0)
-		cmd_binding_del(cp, c, argv + 2, argc - 2);
+		cmd_del_by_id(cp, c, argv + 2, argc - 2, cp_binding_del);
 	else if (argc == 2 && strcmp(argv[0], "binding") == 0 && strcmp(argv[1], "list") == 0)
 		cmd_binding_list(cp, c);
 	else if (argc == 2 && strcmp(argv[0], "neigh") == 0 && strcmp(argv[1], "list") == 0)
@@ -557,7 +548,7 @@ static void handle_line(struct cp_ctx *cp, struct conn *c, char *line)
 	else if (argc >= 2 && strcmp(argv[0], "sa") == 0 && strcmp(argv[1], "add") == 0)
 		cmd_sa_add(cp, c, argv + 2, argc - 2);
 	else if (argc >= 2 && strcmp(argv[0], "sa") == 0 && strcmp(argv[1], "del") == 0)
-		cmd_sa_del(cp, c, argv + 2, argc - 2);
+		cmd_del_by_id(cp, c, argv + 2, argc - 2, cp_sa_del);
 	else if (argc == 2 && strcmp(argv[0], "sa") == 0 && strcmp(argv[1], "list") == 0)
 		cmd_sa_list(cp, c);
 	else if (argc >= 2 && strcmp(argv[0], "sa") == 0 && strcmp(argv[1], "ping") == 0)
