@@ -39,6 +39,7 @@
 #include <openssl/params.h>
 
 #include "esp_crypto.h"
+#include "test_hex.h"
 
 /* ------------------------------------------------ counting allocator -- */
 
@@ -83,21 +84,6 @@ static unsigned long allocs(void)
 }
 
 /* ------------------------------------------------------------ helpers -- */
-
-static size_t unhex(const char *s, uint8_t *out, size_t max)
-{
-	size_t n = 0;
-
-	for (; s[0] != '\0'; s += 2) {
-		unsigned v;
-
-		cr_assert(s[1] != '\0', "odd hex length");
-		cr_assert(sscanf(s, "%2x", &v) == 1, "bad hex at %.8s", s);
-		cr_assert(n < max, "hex longer than %zu bytes", max);
-		out[n++] = (uint8_t)v;
-	}
-	return n;
-}
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
@@ -349,15 +335,15 @@ Test(esp_crypto, gcm_draft_mcgrew_vectors)
 	for (size_t i = 0; i < sizeof(gcm_vecs) / sizeof(gcm_vecs[0]); i++) {
 		const struct gcm_vec *v = &gcm_vecs[i];
 		uint8_t key[64], iv[8], aad[12], pt[256], ct[256], tag[16], buf[256], icv[16];
-		size_t key_len = unhex(v->key, key, sizeof(key));
-		size_t aad_len = unhex(v->aad, aad, sizeof(aad));
-		size_t len = unhex(v->pt, pt, sizeof(pt));
+		size_t key_len = test_unhex(v->key, key, sizeof(key));
+		size_t aad_len = test_unhex(v->aad, aad, sizeof(aad));
+		size_t len = test_unhex(v->pt, pt, sizeof(pt));
 		struct dp_esp_crypto *enc = dp_esp_crypto_new(v->alg, key, key_len, NULL, 0, true);
 		struct dp_esp_crypto *dec = dp_esp_crypto_new(v->alg, key, key_len, NULL, 0, false);
 
-		cr_assert_eq(unhex(v->iv, iv, sizeof(iv)), 8);
-		cr_assert_eq(unhex(v->ct, ct, sizeof(ct)), len, "test case %d", v->tc);
-		cr_assert_eq(unhex(v->tag, tag, sizeof(tag)), 16);
+		cr_assert_eq(test_unhex(v->iv, iv, sizeof(iv)), 8);
+		cr_assert_eq(test_unhex(v->ct, ct, sizeof(ct)), len, "test case %d", v->tc);
+		cr_assert_eq(test_unhex(v->tag, tag, sizeof(tag)), 16);
 		cr_assert(enc != NULL && dec != NULL, "test case %d: contexts", v->tc);
 
 		memcpy(buf, pt, len);
@@ -495,11 +481,11 @@ Test(esp_crypto, cbc_rfc3602_and_sp800_38a)
 	for (size_t i = 0; i < sizeof(cbc_vecs) / sizeof(cbc_vecs[0]); i++) {
 		const struct cbc_vec *v = &cbc_vecs[i];
 		uint8_t key[32], iv[16], pt[128], ct[128], aad[12];
-		size_t key_len = unhex(v->key, key, sizeof(key));
-		size_t len = unhex(v->pt, pt, sizeof(pt));
+		size_t key_len = test_unhex(v->key, key, sizeof(key));
+		size_t len = test_unhex(v->pt, pt, sizeof(pt));
 
-		cr_assert_eq(unhex(v->iv, iv, sizeof(iv)), 16);
-		cr_assert_eq(unhex(v->ct, ct, sizeof(ct)), len, "%s", v->ref);
+		cr_assert_eq(test_unhex(v->iv, iv, sizeof(iv)), 16);
+		cr_assert_eq(test_unhex(v->ct, ct, sizeof(ct)), len, "%s", v->ref);
 		/* without and with ESN */
 		cbc_check(v->ref, v->alg, key, key_len, aad, esp_aad(aad, 0x1000 + i, 7, false), iv,
 			  pt, ct, len);
@@ -517,11 +503,11 @@ Test(esp_crypto, cbc_rfc3602_esp_packets)
 		size_t payload, len;
 
 		snprintf(ref, sizeof(ref), "RFC 3602 case %d", v->tc);
-		cr_assert_eq(unhex(v->key, key, sizeof(key)), 16);
-		cr_assert_eq(unhex(v->iv, iv, sizeof(iv)), 16);
-		payload = unhex(v->payload, pt, sizeof(pt));
+		cr_assert_eq(test_unhex(v->key, key, sizeof(key)), 16);
+		cr_assert_eq(test_unhex(v->iv, iv, sizeof(iv)), 16);
+		payload = test_unhex(v->payload, pt, sizeof(pt));
 		len = esp_trailer(pt, payload, 16, v->next_header);
-		cr_assert_eq(unhex(v->ct, ct, sizeof(ct)), len, "%s", ref);
+		cr_assert_eq(test_unhex(v->ct, ct, sizeof(ct)), len, "%s", ref);
 		cbc_check(ref, DP_ESP_AES_CBC_128_HMAC_SHA256, key, 16, aad,
 			  esp_aad(aad, v->spi, v->seq, false), iv, pt, ct, len);
 	}
@@ -594,9 +580,9 @@ Test(esp_crypto, hmac_sha256_rfc4231_rfc4868)
 	for (size_t i = 0; i < sizeof(hmac_vecs) / sizeof(hmac_vecs[0]); i++) {
 		const struct hmac_vec *v = &hmac_vecs[i];
 		uint8_t key[160], data[160], want[32], out[32];
-		size_t key_len = unhex(v->key, key, sizeof(key));
-		size_t len = unhex(v->data, data, sizeof(data));
-		size_t mac_len = unhex(v->mac, want, sizeof(want));
+		size_t key_len = test_unhex(v->key, key, sizeof(key));
+		size_t len = test_unhex(v->data, data, sizeof(data));
+		size_t mac_len = test_unhex(v->mac, want, sizeof(want));
 
 		cr_assert_eq(dp_esp_hmac_sha256(key, key_len, data, len, out), 0, "%s", v->ref);
 		cr_assert_arr_eq(out, want, mac_len, "%s", v->ref);
@@ -612,7 +598,7 @@ Test(esp_crypto, cbc_icv_is_hmac_sha256_128)
 	struct dp_esp_crypto *enc;
 	size_t aad_len;
 
-	unhex("0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20", ak, sizeof(ak));
+	test_unhex("0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20", ak, sizeof(ak));
 	enc = dp_esp_crypto_new(DP_ESP_AES_CBC_128_HMAC_SHA256, ek, 16, ak, 32, true);
 	cr_assert_not_null(enc);
 	aad_len = esp_aad(aad, 0x11223344, 0xaabbccdd55667788ull, true);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "ike_msg.h"
+#include "test_hex.h"
 
 #define DATA PMIP_SOURCE_ROOT "/tests/data/ike/"
 #define MAXV 4096
@@ -66,23 +67,6 @@ static size_t load(const char *name, const char *suffix, uint8_t *buf)
 static bool has_inner(const char *name)
 {
 	return strstr(name, "_init_") == NULL;
-}
-
-static size_t hx(const char *s, uint8_t *out)
-{
-	size_t n = 0;
-	unsigned v;
-
-	while (*s) {
-		if (*s == ' ') {
-			s++;
-			continue;
-		}
-		cr_assert_eq(sscanf(s, "%2x", &v), 1);
-		out[n++] = (uint8_t)v;
-		s += 2;
-	}
-	return n;
 }
 
 /* A message from raw payloads: header (SPIs 1 and 2, IKE_AUTH, I flag,
@@ -609,9 +593,9 @@ static void expect(enum ike_rule got, enum ike_rule want, unsigned long long a, 
 }
 
 /* One payload of the given type, body from hex. */
-static size_t one(uint8_t *msg, uint8_t type, uint8_t *body, const char *hex)
+static size_t one(uint8_t *msg, uint8_t type, uint8_t *body, size_t cap, const char *hex)
 {
-	struct raw p = { type, false, body, hx(hex, body) };
+	struct raw p = { type, false, body, test_unhex(hex, body, cap) };
 
 	return assemble(msg, &p, 1);
 }
@@ -630,11 +614,11 @@ Test(ike_rules, every_rule_fails_with_its_numbers)
 		const struct bad *t = &bad_payloads[i];
 		struct raw p;
 
-		n = t->hex ? hx(t->hex, body) : 0;
+		n = t->hex ? test_unhex(t->hex, body, sizeof(body)) : 0;
 		memset(body + n, 0x5a, t->fill);
 		n += t->fill;
 		for (r = 0; r < t->rep; r++)
-			n += hx(t->rep_hex, body + n);
+			n += test_unhex(t->rep_hex, body + n, sizeof(body) - n);
 		p = (struct raw){ t->type, false, body, n };
 		len = assemble(msg, &p, 1);
 		snprintf(what, sizeof(what), "case %zu", i);
@@ -649,14 +633,15 @@ Test(ike_rules, every_rule_fails_with_its_numbers)
 	}
 	/* SA limits: 17 proposals numbered 1..17, 129 transforms. */
 	for (n = 0, r = 0; r < 17; r++)
-		n += hx("0200000801010000", body + n), body[n - 4] = (uint8_t)(r + 1);
+		n += test_unhex("0200000801010000", body + n, sizeof(body) - n), body[n - 4] = (uint8_t)(r + 1);
 	body[n - 8] = 0;
 	ps[0] = (struct raw){ IKE_PLD_SA, false, body, n };
 	expect(ike_msg_parse(msg, assemble(msg, ps, 1), &M, &E), IKE_ERR_PROP_TOO_MANY, 17, 16, "props");
 	cr_assert_eq(E.off, 32 + 16 * 8);
-	n = hx("00000000010100 81", body);
+	n = test_unhex("00000000010100 81", body, sizeof(body));
 	for (r = 0; r < 129; r++)
-		n += hx(r < 128 ? "0300000801000014" : "0000000801000014", body + n);
+		n += test_unhex(r < 128 ? "0300000801000014" : "0000000801000014", body + n,
+				sizeof(body) - n);
 	body[2] = (uint8_t)(n >> 8), body[3] = (uint8_t)n;
 	ps[0] = (struct raw){ IKE_PLD_SA, false, body, n };
 	expect(ike_msg_parse(msg, assemble(msg, ps, 1), &M, &E), IKE_ERR_XF_TOO_MANY, 129, 128, "xfs");
@@ -664,16 +649,16 @@ Test(ike_rules, every_rule_fails_with_its_numbers)
 	/* Accepted: a lone proposal keeps its number; an unknown attribute,
 	 * group or AUTH method is kept for the tasks to judge; NULL AUTH
 	 * (RFC 7619) may be empty. */
-	len = one(msg, IKE_PLD_SA, body, "0000001401030401 aabbccdd 0000000801000014");
+	len = one(msg, IKE_PLD_SA, body, sizeof(body), "0000001401030401 aabbccdd 0000000801000014");
 	msg[36] = 5;
 	cr_assert_eq(ike_msg_parse(msg, len, &M, &E), IKE_ERR_OK);
 	cr_assert(M.pl.sa.prop[0].num == 5 && M.pl.sa.prop[0].spi == 0xaabbccdd);
-	len = one(msg, IKE_PLD_SA, body, "0000001401010001 0000000c01000014 80010001");
+	len = one(msg, IKE_PLD_SA, body, sizeof(body), "0000001401010001 0000000c01000014 80010001");
 	cr_assert_eq(ike_msg_parse(msg, len, &M, &E), IKE_ERR_OK);
 	cr_assert(M.pl.sa.xf[0].unknown_attr && !M.pl.sa.xf[0].has_key_len);
-	cr_assert_eq(ike_msg_parse(msg, one(msg, IKE_PLD_KE, body, "03e7000001"), &M, &E), IKE_ERR_OK);
-	cr_assert_eq(ike_msg_parse(msg, one(msg, IKE_PLD_AUTH, body, "0c00000001"), &M, &E), IKE_ERR_OK);
-	cr_assert_eq(ike_msg_parse(msg, one(msg, IKE_PLD_AUTH, body, "0d000000"), &M, &E), IKE_ERR_OK);
+	cr_assert_eq(ike_msg_parse(msg, one(msg, IKE_PLD_KE, body, sizeof(body), "03e7000001"), &M, &E), IKE_ERR_OK);
+	cr_assert_eq(ike_msg_parse(msg, one(msg, IKE_PLD_AUTH, body, sizeof(body), "0c00000001"), &M, &E), IKE_ERR_OK);
+	cr_assert_eq(ike_msg_parse(msg, one(msg, IKE_PLD_AUTH, body, sizeof(body), "0d000000"), &M, &E), IKE_ERR_OK);
 
 	/* Header (RFC 7296 3.1). */
 	len = assemble(msg, NULL, 0);
