@@ -333,6 +333,10 @@ static double run(struct dp_worker *w, enum kind k, double secs, double *cycles_
 
 static void report(const char *name, struct dp_worker *w, enum kind k)
 {
+	/* BENCH_FWD_ONLY=NAME runs only that case (to profile one path). */
+	const char *only = getenv("BENCH_FWD_ONLY");
+	if (only != NULL && only[0] != '\0' && strcmp(only, name) != 0)
+		return;
 	double cpp;
 	double pps = run(w, k, seconds, &cpp, NULL);
 	printf("result %s_mpps %.3f\nresult %s_cycles %.1f\n", name, pps / 1e6, name, cpp);
@@ -464,10 +468,20 @@ int main(int argc, char **argv)
 	seconds = atof(argv[3]);
 	char prefix[64];
 	snprintf(prefix, sizeof(prefix), "pmip-bench-%d", (int)getpid());
-	char *eal[] = { "bench_forward", "-l", "0,1", "--no-huge", "-m", "2048", "--no-pci",
-			"--no-shconf", "--file-prefix", prefix, "--log-level=3",
-			"--vdev=net_null0,no-rx=1", "--vdev=net_null1,no-rx=1" };
-	if (rte_eal_init((int)RTE_DIM(eal), eal) < 0)
+	/* BENCH_HUGE_DIR: a hugetlbfs mount (scripts/bench.sh makes one), as
+	 * a deployed dp runs; without it, 4 KB pages (a TLB miss per lookup
+	 * at 1M bindings on top of the cache miss). */
+	const char *huge = getenv("BENCH_HUGE_DIR");
+	char *eal[] = { "bench_forward", "-l", "0,1", "-m", "2048", "--no-pci", "--no-shconf",
+			"--file-prefix", prefix, "--log-level=3", "--vdev=net_null0,no-rx=1",
+			"--vdev=net_null1,no-rx=1", "--no-huge", NULL, NULL };
+	int neal = (int)RTE_DIM(eal) - 2;
+	if (huge != NULL && huge[0] != '\0') {
+		eal[neal - 1] = "--huge-unlink";
+		eal[neal++] = "--huge-dir";
+		eal[neal++] = (char *)huge;
+	}
+	if (rte_eal_init(neal, eal) < 0)
 		rte_exit(1, "EAL\n");
 	char runtime[PATH_MAX];
 	snprintf(runtime, sizeof(runtime), "%s", rte_eal_get_runtime_dir());
@@ -486,10 +500,11 @@ int main(int argc, char **argv)
 	} else {
 		report("lma_downlink", w, K_LMA_DOWN);
 		report("lma_decap", w, K_LMA_DECAP);
-		bench_lookup();
+		if (getenv("BENCH_FWD_ONLY") == NULL)
+			bench_lookup();
 	}
 	rcu_unregister_thread();
-	if (!mag)
+	if (!mag && getenv("BENCH_FWD_ONLY") == NULL)
 		bench_updates();
 	dp_tables_destroy(&dp.tables);
 	pmip_shm_destroy(&dp.shm);
