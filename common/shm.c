@@ -29,7 +29,9 @@ static const struct {
 } ring_spec[PMIP_RING_COUNT] = {
 	[PMIP_RING_CTL] = { "pmip_ctl", PMIP_CTL_MSG_SIZE, RING_F_SP_ENQ | RING_F_SC_DEQ },
 	[PMIP_RING_EVT] = { "pmip_evt", PMIP_EVT_MSG_SIZE, RING_F_SC_DEQ },
-	[PMIP_RING_PUNT] = { "pmip_punt", PMIP_PKT_MSG_SIZE, RING_F_SC_DEQ },
+	/* Head/tail sync on the producer side: the workers write each punted
+	 * frame straight into its slot (zero-copy enqueue), only its length. */
+	[PMIP_RING_PUNT] = { "pmip_punt", PMIP_PKT_MSG_SIZE, RING_F_MP_HTS_ENQ | RING_F_SC_DEQ },
 	[PMIP_RING_TX] = { "pmip_tx", PMIP_PKT_MSG_SIZE, RING_F_SP_ENQ },
 };
 

@@ -30,14 +30,14 @@ struct rte_ring;
 
 #define PMIP_SHM_MAGIC 0x314d485350494d50ULL /* "PMIPSHM1" in memory order on little-endian */
 /* Bump on any change to this header, the ring set or msg.h. */
-#define PMIP_SHM_ABI_VERSION 3u
+#define PMIP_SHM_ABI_VERSION 4u
 #define PMIP_SHM_HEADER_SIZE 4096u
 #define PMIP_SHM_ALIGN 4096u
 
 enum pmip_ring_id {
 	PMIP_RING_CTL = 0, /* cp -> dp, struct pmip_ctl_msg, single producer/consumer */
 	PMIP_RING_EVT,     /* dp -> cp, struct pmip_evt_msg, multi-producer, single consumer */
-	PMIP_RING_PUNT,    /* dp -> cp, struct pmip_pkt_msg, multi-producer, single consumer */
+	PMIP_RING_PUNT,    /* dp -> cp, struct pmip_pkt_msg, multi-producer (HTS, zero-copy), single consumer */
 	PMIP_RING_TX,      /* cp -> dp, struct pmip_pkt_msg, single producer, multi-consumer */
 	PMIP_RING_COUNT,
 };

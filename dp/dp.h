@@ -87,7 +87,6 @@ struct dp_worker {
 	uint16_t n_rxq;
 	struct dp_rxq rxq[PMIP_CFG_MAX_PORTS];
 	struct dp_txbuf txbuf[PMIP_CFG_MAX_PORTS];
-	struct pmip_pkt_msg punt_msg;  /* staging for punt ring copies */
 	struct pmip_pkt_msg tx_msgs[DP_TX_RING_BURST]; /* taken off the tx ring */
 	struct dp_binding_ctr *bctr;   /* [max_bindings] per-binding counters */
 	uint64_t icmp_tokens;          /* ICMPv6 error token bucket */

@@ -44,16 +44,24 @@ static void punt(struct dp_worker *w, const struct dp_port *port, struct rte_mbu
 		dp_worker_drop(w, port->index, m, DP_DROP_PUNT_TOO_BIG);
 		return;
 	}
-	struct pmip_pkt_msg *msg = &w->punt_msg;
-	msg->port = port->index;
-	msg->len = (uint16_t)frame_len;
-	msg->reason = (uint16_t)reason;
-	msg->sa_id = w->cur_sa; /* the SA that protected it, if any */
-	memcpy(msg->data, rte_pktmbuf_mtod(m, const void *), frame_len);
-	if (rte_ring_mp_enqueue_elem(dp.shm.ring[PMIP_RING_PUNT], msg, sizeof(*msg)) != 0) {
+	/* Written in its ring slot: the frame's bytes only, not the whole
+	 * 2 KiB element a copying enqueue would move. Between start and
+	 * finish other workers' punts wait (HTS), so nothing else goes here. */
+	struct rte_ring *r = dp.shm.ring[PMIP_RING_PUNT];
+	struct rte_ring_zc_data zcd;
+	if (rte_ring_enqueue_zc_bulk_elem_start(r, sizeof(struct pmip_pkt_msg), 1, &zcd, NULL) != 1) {
 		dp_worker_drop(w, port->index, m, DP_DROP_PUNT_RING_FULL);
 		return;
 	}
+	struct pmip_pkt_msg *msg = zcd.ptr1;
+	msg->port = port->index;
+	msg->len = (uint16_t)frame_len;
+	msg->reason = (uint16_t)reason;
+	msg->reserved0 = 0;
+	msg->sa_id = w->cur_sa; /* the SA that protected it, if any */
+	msg->reserved1 = 0;
+	memcpy(msg->data, rte_pktmbuf_mtod(m, const void *), frame_len);
+	rte_ring_enqueue_zc_elem_finish(r, 1);
 	DP_STAT_ADD(w->stats.port[port->index].punted, 1);
 	rte_pktmbuf_free(m);
 }
