@@ -74,6 +74,8 @@ struct pmip_config_dp {
 	char lcores[128];          /* EAL -l list; the first is the main lcore */
 	unsigned lcore_ids[PMIP_CFG_MAX_LCORES];
 	unsigned n_lcores;         /* main + workers */
+	char cpus[128];            /* "" or a CPU list the lcores share (EAL --lcores) */
+	unsigned n_cpus;
 	unsigned memory_mb;        /* EAL -m */
 	bool hugepages;            /* false: --no-huge (enough for af_packet) */
 	char huge_dir[PATH_MAX];   /* hugetlbfs mount, "" for EAL's default */

@@ -20,6 +20,7 @@ enum key_type {
 	KT_ENUM,    /* one of names[], stored as the index */
 	KT_PREFIX,  /* IPv6 address/len, repeatable up to max (count at count_off) */
 	KT_LCORES,  /* EAL lcore list */
+	KT_CPUS,    /* CPU list (same syntax as lcores, at least one) */
 	KT_LOG_TARGET,
 	KT_SHM_NAME,
 	KT_ROUTE,   /* "PREFIX/LEN via ADDR", repeatable up to max (count at count_off) */

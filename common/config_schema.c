@@ -28,6 +28,10 @@ const struct key_spec cfg_key_specs[] = {
 	  "/NAME with no other '/' (at most 63 characters)", 0 },
 	{ SEC_DP, "lcores", KT_LCORES, CFG(dp.lcores), 0, 0, NULL, false, "0,1",
 	  "an EAL core list such as 0,1 or 0-3: the first is the main lcore, at least one worker", 0 },
+	{ SEC_DP, "cpus", KT_CPUS, CFG(dp.cpus), 0, 0, NULL, false, NULL,
+	  "a CPU list such as 0-1: the lcores run as one group on these CPUs (EAL --lcores "
+	  "'(LCORES)@(CPUS)'), so there may be more lcores than CPUs",
+	  0 },
 	{ SEC_DP, "memory_mb", KT_UINT, CFG(dp.memory_mb), 64, 1048576, NULL, false, "256", NULL, 0 },
 	{ SEC_DP, "hugepages", KT_BOOL, CFG(dp.hugepages), 0, 0, NULL, false, "no", NULL, 0 },
 	{ SEC_DP, "huge_dir", KT_STRING, CFG(dp.huge_dir), 1, 0, NULL, false, NULL,

@@ -114,10 +114,10 @@ static const char *parse_route(const char *s, struct pmip_config_route *r)
 	return NULL;
 }
 
-/* EAL core list: "N", "N-M", comma separated, no repeats. */
-static const char *parse_lcores(const char *s, struct pmip_config_dp *dp)
+/* EAL core list: "N", "N-M", comma separated, no repeats, into ids[*n]. */
+static const char *parse_core_list(const char *s, unsigned *ids, unsigned *n, unsigned max)
 {
-	dp->n_lcores = 0;
+	*n = 0;
 	const char *p = s;
 	while (*p != '\0') {
 		unsigned long a, b;
@@ -137,18 +137,28 @@ static const char *parse_lcores(const char *s, struct pmip_config_dp *dp)
 		if (a > 1023 || b > 1023 || b < a)
 			return "core range must be increasing and below 1024";
 		for (unsigned long c = a; c <= b; c++) {
-			for (unsigned i = 0; i < dp->n_lcores; i++)
-				if (dp->lcore_ids[i] == c)
+			for (unsigned i = 0; i < *n; i++)
+				if (ids[i] == c)
 					return "a core is listed twice";
-			if (dp->n_lcores == PMIP_CFG_MAX_LCORES)
+			if (*n == max)
 				return "too many cores";
-			dp->lcore_ids[dp->n_lcores++] = (unsigned)c;
+			ids[(*n)++] = (unsigned)c;
 		}
 		if (*p == ',')
 			p++;
 		else if (*p != '\0')
 			return "unexpected character";
 	}
+	if (*n == 0)
+		return "expected a core number";
+	return NULL;
+}
+
+static const char *parse_lcores(const char *s, struct pmip_config_dp *dp)
+{
+	const char *e = parse_core_list(s, dp->lcore_ids, &dp->n_lcores, PMIP_CFG_MAX_LCORES);
+	if (e != NULL)
+		return e;
 	if (dp->n_lcores < 2)
 		return "need a main lcore and at least one worker lcore";
 	return NULL;
@@ -245,6 +255,18 @@ static const char *convert(const struct key_spec *ks, const char *value, void *b
 		struct pmip_config *cfg = base;
 		(void)n_addrs;
 		const char *e = parse_lcores(value, &cfg->dp);
+		if (e != NULL) {
+			snprintf(why, whylen, "'%s': %s", value, e);
+			return why;
+		}
+		snprintf(dst, ks->size, "%s", value);
+		return NULL;
+	}
+	case KT_CPUS: {
+		struct pmip_config *cfg = base;
+		unsigned ids[PMIP_CFG_MAX_LCORES];
+		(void)n_addrs;
+		const char *e = parse_core_list(value, ids, &cfg->dp.n_cpus, PMIP_CFG_MAX_LCORES);
 		if (e != NULL) {
 			snprintf(why, whylen, "'%s': %s", value, e);
 			return why;

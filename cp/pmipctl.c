@@ -1,6 +1,6 @@
 /* pmipctl: look at and steer a running gateway.
  *
- *   pmipctl -c FILE info|ports|drops|rings    pmip-dp counters (telemetry)
+ *   pmipctl -c FILE info|ports|workers|drops|rings    pmip-dp counters (telemetry)
  *   pmipctl -c FILE binding ID                one binding's counters in dp
  *   pmipctl -c FILE sa ID                     one ESP SA's counters in dp
  *   pmipctl -c FILE raw /ethdev/stats,0       any DPDK telemetry command
@@ -31,7 +31,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pmipctl -c FILE info|ports|drops|rings|binding ID|sa ID\n"
+	fprintf(stderr, "usage: pmipctl -c FILE info|ports|workers|drops|rings|binding ID|sa ID\n"
 			"       pmipctl -c FILE raw COMMAND\n"
 			"       pmipctl -c FILE cp REQUEST...   (binding set|del|list, sa add|del|list|ping,\n"
 			"                                        ike list|stats|initiate|rekey|delete, neigh list, stats)\n");
@@ -154,7 +154,8 @@ int main(int argc, char **argv)
 			return usage();
 		snprintf(cmd, sizeof(cmd), "%s", argv[4]);
 	} else if (argc == 4 && (strcmp(verb, "info") == 0 || strcmp(verb, "ports") == 0 ||
-				 strcmp(verb, "drops") == 0 || strcmp(verb, "rings") == 0)) {
+				 strcmp(verb, "workers") == 0 || strcmp(verb, "drops") == 0 ||
+				 strcmp(verb, "rings") == 0)) {
 		snprintf(cmd, sizeof(cmd), "/pmip/%s", verb);
 	} else {
 		return usage();

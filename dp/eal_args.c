@@ -66,13 +66,20 @@ int dp_eal_args_build(const struct pmip_config *cfg, const char *prog, struct dp
 		      char *err, size_t errlen)
 {
 	memset(a, 0, sizeof(*a));
-	char buf[256];
+	char buf[320]; /* room for "(lcores)@(cpus)" */
 	int rc = 0;
 
 	snprintf(a->file_prefix, sizeof(a->file_prefix), "pmip-%s", cfg->name);
 	rc |= add(a, prog);
-	rc |= add(a, "-l");
-	rc |= add(a, cfg->dp.lcores);
+	if (cfg->dp.cpus[0] != '\0') {
+		/* One group: every lcore may run on any of the CPUs. */
+		snprintf(buf, sizeof(buf), "(%s)@(%s)", cfg->dp.lcores, cfg->dp.cpus);
+		rc |= add(a, "--lcores");
+		rc |= add(a, buf);
+	} else {
+		rc |= add(a, "-l");
+		rc |= add(a, cfg->dp.lcores);
+	}
 	snprintf(buf, sizeof(buf), "%u", cfg->dp.lcore_ids[0]);
 	rc |= add(a, "--main-lcore");
 	rc |= add(a, buf);

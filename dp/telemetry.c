@@ -3,6 +3,7 @@
  * Callbacks run on the telemetry thread and only read per-lcore counters. */
 #define LOG_MODULE "telemetry"
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,41 @@ static int tel_ports(const char *cmd, const char *params, struct rte_tel_data *d
 		ADD(drops);
 #undef ADD
 		rte_tel_data_add_dict_container(d, dp.ports[i].name, c, 0);
+	}
+	return 0;
+}
+
+/* /pmip/workers: what each worker lcore did, to see how RSS (or af_packet's
+ * fanout) spreads the traffic and whether a worker sleeps or is saturated. */
+static int tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	for (unsigned w = 0; w < dp.n_workers; w++) {
+		const struct dp_worker *wk = &dp.workers[w];
+		const struct dp_lcore_stats *s = &wk->stats;
+		struct rte_tel_data *c = rte_tel_data_alloc();
+		if (c == NULL)
+			return -1;
+		uint64_t rx = 0, tx = 0, drops = 0;
+		for (unsigned i = 0; i < dp.n_ports; i++) {
+			rx += DP_STAT_READ(s->port[i].rx_pkts);
+			tx += DP_STAT_READ(s->port[i].tx_pkts);
+			drops += DP_STAT_READ(s->port[i].drops);
+		}
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_int(c, "lcore", (int)wk->lcore_id);
+		rte_tel_data_add_dict_int(c, "rx_queues", wk->n_rxq);
+		rte_tel_data_add_dict_u64(c, "rx_pkts", rx);
+		rte_tel_data_add_dict_u64(c, "tx_pkts", tx);
+		rte_tel_data_add_dict_u64(c, "drops", drops);
+		rte_tel_data_add_dict_u64(c, "loops", DP_STAT_READ(s->loops));
+		rte_tel_data_add_dict_u64(c, "sleeps", DP_STAT_READ(s->sleeps));
+		rte_tel_data_add_dict_u64(c, "esp_handoffs", DP_STAT_READ(s->esp_handoffs));
+		char name[24];
+		snprintf(name, sizeof(name), "worker%u", w);
+		rte_tel_data_add_dict_container(d, name, c, 0);
 	}
 	return 0;
 }
@@ -190,6 +226,8 @@ int dp_telemetry_register(void)
 					 "Gateway name, role, dp generation, workers, control ring counters");
 	rc |= rte_telemetry_register_cmd("/pmip/ports", tel_ports,
 					 "Per-port packet counters, summed over lcores");
+	rc |= rte_telemetry_register_cmd("/pmip/workers", tel_workers,
+					 "Per-worker lcore: rx queues, packets in and out, drops, loops, sleeps");
 	rc |= rte_telemetry_register_cmd("/pmip/drops", tel_drops,
 					 "Dropped packets by reason, summed over lcores and ports");
 	rc |= rte_telemetry_register_cmd("/pmip/binding", tel_binding,

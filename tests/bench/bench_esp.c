@@ -575,13 +575,18 @@ int main(int argc, char **argv)
 		/* Round-robin, so that a slow phase of a shared machine hits
 		 * every case, not one. */
 		/* BENCH_ESP_ONLY=enc|dec|evp runs only those cases (to profile
-		 * one path); the others report 0. */
+		 * one path); the others report 0 (as do sizes left out). */
 		const char *only = getenv("BENCH_ESP_ONLY");
 		bool all = only == NULL || only[0] == '\0';
 		bool do_enc = all || strcmp(only, "enc") == 0, do_dec = all || strcmp(only, "dec") == 0;
 		bool do_evp = all || strcmp(only, "evp") == 0;
+		/* BENCH_ESP_SIZE=64|imix|1400: that size only. */
+		const char *only_size = getenv("BENCH_ESP_SIZE");
 		for (int r = 0; r < rounds; r++)
 			for (size_t s = 0; s < N_SIZES; s++) {
+				if (only_size != NULL && only_size[0] != '\0' &&
+				    strcmp(only_size, sizes[s].name) != 0)
+					continue;
 				for (size_t a = 0; a < n_algs; a++) {
 					if (do_enc)
 						enc[a][s] = rate_best(enc[a][s], run_encrypt(a, s, secs));

@@ -98,6 +98,7 @@ Test(config, lcore_ranges_and_repeated_addresses)
 	unsigned want[] = { 2, 3, 4, 7 };
 	for (unsigned i = 0; i < 4; i++)
 		cr_assert_eq(cfg.dp.lcore_ids[i], want[i]);
+	cr_assert_str_empty(cfg.dp.cpus, "no cpus: each lcore on its own CPU");
 	cr_assert_eq(cfg.ports[0].n_addrs, 2);
 	cr_assert_eq(cfg.ports[0].addrs[1].len, 48);
 }
@@ -142,6 +143,8 @@ static const struct bad_case bad_cases[] = {
 	{ "lcore twice", "[dp]\nlcores = 1,1\n", "dp.lcores: '1,1': a core is listed twice" },
 	{ "lcore range", "[dp]\nlcores = 4-2\n", "dp.lcores: '4-2': core range must be increasing" },
 	{ "lcore junk", "[dp]\nlcores = 0;1\n", "dp.lcores" },
+	{ "cpus empty", GOOD_MAG "[dp]\ncpus = ,\n", "dp.cpus: ',': expected a core number" },
+	{ "cpus twice", GOOD_MAG "[dp]\ncpus = 0-1,1\n", "dp.cpus: '0-1,1': a core is listed twice" },
 	{ "huge_dir without hugepages", GOOD_MAG "[dp]\nhuge_dir = /mnt/huge\n", "t.ini:16: dp.huge_dir: set, but hugepages = no" },
 	{ "huge_dir relative", GOOD_MAG "[dp]\nhugepages = yes\nhuge_dir = mnt\n", "dp.huge_dir: 'mnt' is not an absolute path" },
 	{ "log level", GOOD_MAG "[log]\nlevel = loud\n", "t.ini:16: log.level: 'loud' is not one of" },

@@ -60,6 +60,24 @@ Test(eal_args, pci_hugepages)
 			 "-a 0000:3b:00.0 -a 3b:00.1,rxq_cqe_comp_en=0 --log-level=7");
 }
 
+/* More lcores than CPUs (the lab's two workers on a 2-CPU machine): one
+ * EAL lcore group over the CPU set instead of -l. */
+Test(eal_args, lcores_share_cpus)
+{
+	static struct pmip_config cfg;
+	static struct dp_eal_args a;
+	char err[128];
+	cr_assert_eq(load("[gateway]\nrole = mag\nname = m1\n[dp]\nlcores = 0-2\ncpus = 0-1\n"
+			  "[port.a]\ndevice = net_af_packet0,iface=acc0,qpairs=2\nkind = access\n"
+			  "[port.c]\ndevice = net_af_packet1,iface=core0,qpairs=2\nkind = core\naddress = 2001:db8::1/64\n",
+			  &cfg), 0);
+	cr_assert_eq(cfg.dp.n_cpus, 2);
+	cr_assert_eq(dp_eal_args_build(&cfg, "pmip-dp", &a, err, sizeof(err)), 0);
+	cr_assert_str_eq(joined(&a),
+			 "pmip-dp --lcores (0-2)@(0-1) --main-lcore 0 --file-prefix pmip-m1 -m 256 --no-huge --no-shconf "
+			 "--vdev net_af_packet0,iface=acc0,qpairs=2 --vdev net_af_packet1,iface=core0,qpairs=2 --no-pci --log-level=6");
+}
+
 Test(eal_args, device_kinds_and_names)
 {
 	char n[64];
