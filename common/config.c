@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <getopt.h>
 #include <ini.h>
 
 /* ------------------------------------------------------------- errors -- */
@@ -235,4 +236,47 @@ const struct pmip_config_peer *pmip_config_peer_by_addr(const struct pmip_config
 		if (memcmp(&cfg->ike.peers[i].address, addr, sizeof(*addr)) == 0)
 			return &cfg->ike.peers[i];
 	return NULL;
+}
+
+int pmip_config_from_args(int argc, char **argv, const char *prog, void (*usage)(FILE *out),
+			  struct pmip_config *cfg, const char **path, bool *check_only)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pmip_config_errors errs;
+	int o;
+
+	*path = NULL;
+	*check_only = false;
+	while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c':
+			*path = optarg;
+			break;
+		case 'C':
+			*path = optarg;
+			*check_only = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (*path == NULL || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (pmip_config_load(*path, cfg, &errs) != 0) {
+		pmip_config_errors_print(&errs);
+		fprintf(stderr, "%s: %s: configuration rejected, nothing started\n", prog, *path);
+		return 1;
+	}
+	return -1;
 }

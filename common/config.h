@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "log.h"
@@ -241,6 +242,14 @@ void cfg_add_error(struct pmip_config_errors *errs, const char *path, int line,
 	__attribute__((format(printf, 6, 7)));
 /* Print every error to stderr, one per line. */
 void pmip_config_errors_print(const struct pmip_config_errors *errs);
+
+/* The daemons' command line, "--config FILE" or "--check-config FILE"
+ * (-c FILE, -h), then the file loaded into cfg (errors printed, with
+ * "PROG: FILE: configuration rejected, nothing started"). Returns -1 to go
+ * on, else the exit code: 0 after --help, 2 for a bad command line (usage
+ * printed), 1 for a rejected file. */
+int pmip_config_from_args(int argc, char **argv, const char *prog, void (*usage)(FILE *out),
+			  struct pmip_config *cfg, const char **path, bool *check_only);
 
 const char *pmip_role_name(enum pmip_role role);
 const char *pmip_port_kind_name(enum pmip_port_kind kind);

@@ -12,7 +12,6 @@
  * stop it.
  */
 #define LOG_MODULE "main"
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,41 +147,10 @@ int main(int argc, char **argv)
 	struct pmip_config_errors errs;
 	const char *config_path = NULL;
 	bool check_only = false;
-
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "check-config", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int o;
-	while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'c':
-			config_path = optarg;
-			break;
-		case 'C':
-			config_path = optarg;
-			check_only = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (config_path == NULL || optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (pmip_config_load(config_path, &cfg, &errs) != 0) {
-		pmip_config_errors_print(&errs);
-		fprintf(stderr, "pmip-cp: %s: configuration rejected, nothing started\n",
-			config_path);
-		return 1;
-	}
+	int exit_code = pmip_config_from_args(argc, argv, "pmip-cp", usage, &cfg, &config_path,
+						&check_only);
+	if (exit_code >= 0)
+		return exit_code;
 	if (check_only) {
 		/* The files the ini names are part of the configuration. */
 		struct pmip_profiles profiles = { 0 };

@@ -10,7 +10,6 @@
  */
 #define LOG_MODULE "main"
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,46 +70,15 @@ int main(int argc, char **argv)
 {
 	static struct pmip_config cfg;
 	static struct dp_eal_args eal;
-	struct pmip_config_errors errs;
 	const char *config_path = NULL;
 	bool check_only = false;
 	char err[256];
 	int rc = 1;
 
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "check-config", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int o;
-	while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'c':
-			config_path = optarg;
-			break;
-		case 'C':
-			config_path = optarg;
-			check_only = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (config_path == NULL || optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (pmip_config_load(config_path, &cfg, &errs) != 0) {
-		pmip_config_errors_print(&errs);
-		fprintf(stderr, "pmip-dp: %s: configuration rejected, nothing started\n",
-			config_path);
-		return 1;
-	}
+	int exit_code = pmip_config_from_args(argc, argv, "pmip-dp", usage, &cfg, &config_path,
+						&check_only);
+	if (exit_code >= 0)
+		return exit_code;
 	if (dp_eal_args_build(&cfg, "pmip-dp", &eal, err, sizeof(err)) != 0) {
 		fprintf(stderr, "pmip-dp: %s: %s\n", config_path, err);
 		return 1;

@@ -300,6 +300,31 @@ while True:
     s.sendto(data, peer)' "$2" "$3"
 }
 
+# UDP round trips to an echo server: FLOWS sockets (each a new source port,
+# a new flow for RSS or af_packet fanout), PER_FLOW datagrams each, datagram
+# k of a flow carrying k * GROW filler bytes. Prints how many came back
+# intact (each waited for 2 s).
+udp_echo_roundtrips() { # ns src dst port flows per_flow grow
+	ip netns exec "$1" python3 -c '
+import socket, sys
+src, dst, port, flows, per_flow, grow = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:])
+ok = 0
+for f in range(flows):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    s.settimeout(2)
+    for k in range(per_flow):
+        msg = b"pmip-%d-%d-" % (f, k) + b"x" * (k * grow)
+        s.sendto(msg, (dst, port))
+        try:
+            data, _ = s.recvfrom(65535)
+            ok += data == msg
+        except socket.timeout:
+            pass
+    s.close()
+print(ok)' "${@:2}"
+}
+
 # Wait until gateway $1 has exactly one established IKE SA ($2 s); print it.
 lab_wait_ike() { # gw secs
 	local i out

@@ -75,6 +75,7 @@
 #include <rte_ring_elem.h>
 #include <urcu-qsbr.h>
 
+#include "bench_dp.h"
 #include "dp.h"
 #include "net/pkt.h"
 
@@ -139,13 +140,6 @@ static __rte_noreturn void die(const char *what)
 	rte_exit(1, "bench_esp: %s\n", what);
 }
 
-static struct in6_addr ip(const char *s)
-{
-	struct in6_addr a;
-	if (inet_pton(AF_INET6, s, &a) != 1)
-		die("bad address");
-	return a;
-}
 
 static double payload_mean(const struct size_case *sc)
 {
@@ -159,46 +153,14 @@ static double payload_mean(const struct size_case *sc)
 
 static void setup_dp(void)
 {
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.role = PMIP_ROLE_MAG;
-	snprintf(cfg.name, sizeof(cfg.name), "bench");
-	dp.cfg = &cfg;
-	dp.n_ports = 2;
-	dp.n_workers = 1;
-	dp.burst = BURST;
-	dp.tsc_hz = rte_get_tsc_hz();
-	dp.icmp_rate = 100;
-	dp.pool = rte_pktmbuf_pool_create("bench_pool", 16383, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-					  (int)rte_socket_id());
-	if (dp.pool == NULL)
-		die("mbuf pool");
-	const char *addrs[2] = { "2001:db8:a1::1", "2001:db8:c::1" };
-	enum pmip_port_kind kinds[2] = { PMIP_PORT_ACCESS, PMIP_PORT_CORE };
-	for (uint16_t i = 0; i < 2; i++) {
-		struct dp_port *p = &dp.ports[i];
-		struct rte_eth_conf conf = { 0 };
-		p->index = i;
-		p->port_id = i;
-		p->kind = kinds[i];
-		p->mtu = MTU;
-		uint8_t mac[6] = { 0x02, 0xaa, 0, 0, 0, (uint8_t)(i + 1) };
-		memcpy(p->mac, mac, 6);
-		pmip_ipv6_link_local_from_mac(mac, &p->addrs[0]);
-		p->addrs[1] = ip(addrs[i]);
-		p->n_addrs = 2;
-		for (unsigned a = 0; a < 2; a++)
-			pmip_ipv6_solicited_node(&p->addrs[a], &p->snm[a]);
-		if (rte_eth_dev_configure(i, 1, 1, &conf) != 0 ||
-		    rte_eth_rx_queue_setup(i, 0, 256, 0, NULL, dp.pool) != 0 ||
-		    rte_eth_tx_queue_setup(i, 0, 1024, 0, NULL) != 0 || rte_eth_dev_start(i) != 0)
-			die("net_null port");
-	}
-	char msg[256], name[64];
-	snprintf(name, sizeof(name), "/pmip-bench-esp-%d", (int)getpid());
 	/* [dp] ring_size's default: the punt ring cycles through 2 MiB. */
-	if (pmip_shm_create(&dp.shm, name, 1024, msg, sizeof(msg)) != 0)
-		die(msg);
-	dp.generation = dp.shm.hdr->generation;
+	struct bench_dp_conf c = {
+		.role = PMIP_ROLE_MAG,
+		.addr = { "2001:db8:a1::1", "2001:db8:c::1" },
+		.kind = { PMIP_PORT_ACCESS, PMIP_PORT_CORE },
+		.mtu = MTU, .n_workers = 1, .burst = BURST, .shm_ring_size = 1024, .shm_tag = "esp",
+	};
+	bench_dp_setup(&cfg, &c);
 	if (dp_sa_table_create(&dp.sas, 32, 1, (int)rte_socket_id()) != 0)
 		die("SA table");
 	dp.workers = rte_zmalloc("workers", sizeof(struct dp_worker), 64);
@@ -225,8 +187,8 @@ static void setup_dp(void)
 			s->auth_key_len = d->auth_key_len;
 			memcpy(s->enc_key, enc_key, d->enc_key_len);
 			memcpy(s->auth_key, auth_key, d->auth_key_len);
-			s->local = ip("2001:db8:c::1");
-			s->remote = ip("2001:db8:c::2");
+			s->local = bench_ip("2001:db8:c::1");
+			s->remote = bench_ip("2001:db8:c::2");
 			s->ts_local = s->local;
 			s->ts_remote = s->remote;
 			s->ts_local_len = s->ts_remote_len = 128;
@@ -249,7 +211,7 @@ static void msg_build(struct pmip_pkt_msg *m, uint16_t payload, unsigned k)
 	memcpy(p + 6, dp.ports[CORE_PORT].mac, 6);
 	p[12] = 0x86;
 	p[13] = 0xdd;
-	struct in6_addr s = ip("2001:db8:c::1"), d = ip("2001:db8:c::2");
+	struct in6_addr s = bench_ip("2001:db8:c::1"), d = bench_ip("2001:db8:c::2");
 	pmip_ipv6_hdr_write(p + 14, &s, &d, PMIP_IPPROTO_MH, payload, 64, 0, 0);
 	uint8_t *mh = p + 54;
 	for (unsigned i = 0; i < payload; i++)

@@ -27,6 +27,7 @@
 #include <rte_malloc.h>
 #include <urcu-qsbr.h>
 
+#include "bench_dp.h"
 #include "dp.h"
 #include "net/pkt.h"
 
@@ -41,14 +42,6 @@ static double seconds;
 static const uint8_t mac_mn_base[6] = { 0x02, 0x00, 0, 0, 0, 0 };
 static const uint8_t mac_peer[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x01 };
 static const uint8_t mac_cn[6] = { 0x02, 0x00, 0x00, 0x00, 0x02, 0x01 };
-
-static struct in6_addr ip(const char *s)
-{
-	struct in6_addr a;
-	if (inet_pton(AF_INET6, s, &a) != 1)
-		rte_exit(1, "bad address %s\n", s);
-	return a;
-}
 
 /* Binding i: prefix 2001:db8:(0x1000 + i/65536):(i%65536)::/64. */
 static void hnp_of(uint32_t i, uint8_t out[16])
@@ -98,7 +91,7 @@ static void udp_frame(uint8_t *p, const uint8_t *dmac, const uint8_t *smac, cons
 	memcpy(p + 6, smac, 6);
 	p[12] = 0x86;
 	p[13] = 0xdd;
-	struct in6_addr s = ip(src), d = ip(dst);
+	struct in6_addr s = bench_ip(src), d = bench_ip(dst);
 	pmip_ipv6_hdr_write(p + 14, &s, &d, 17, plen, 64, 0, 0);
 	uint8_t *u = p + 54;
 	memset(u, 0, plen);
@@ -131,7 +124,7 @@ static void gen_init(struct gen *g, enum kind k)
 		memcpy(g->tmpl + 6, mac_peer, 6);
 		g->tmpl[12] = 0x86;
 		g->tmpl[13] = 0xdd;
-		struct in6_addr s = ip("2001:db8:c::1"), d = ip("2001:db8:c::2");
+		struct in6_addr s = bench_ip("2001:db8:c::1"), d = bench_ip("2001:db8:c::2");
 		pmip_ipv6_hdr_write(g->tmpl + 14, &s, &d, 41, FRAME - 14, 64, 0, 0);
 		memcpy(g->tmpl + 54, inner + 14, FRAME - 14);
 		g->len = FRAME + 40;
@@ -162,48 +155,15 @@ static unsigned gen_burst(struct gen *g, struct rte_mbuf **pkts)
 
 static void setup_dp(bool mag)
 {
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.role = mag ? PMIP_ROLE_MAG : PMIP_ROLE_LMA;
-	snprintf(cfg.name, sizeof(cfg.name), "bench");
-	dp.cfg = &cfg;
-	dp.n_ports = 2;
-	dp.n_workers = 2;
-	dp.burst = BURST;
-	dp.tsc_hz = rte_get_tsc_hz();
-	dp.icmp_rate = 100;
-	dp.pool = rte_pktmbuf_pool_create("bench_pool", 16383, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-					  (int)rte_socket_id());
-	if (dp.pool == NULL)
-		rte_exit(1, "mbuf pool\n");
-	const char *addrs[2] = { mag ? "2001:db8:a1::1" : "2001:db8:c::2",
-				 mag ? "2001:db8:c::1" : "2001:db8:e::1" };
-	enum pmip_port_kind kinds[2] = { mag ? PMIP_PORT_ACCESS : PMIP_PORT_CORE,
-					 mag ? PMIP_PORT_CORE : PMIP_PORT_NETWORK };
-	for (uint16_t i = 0; i < 2; i++) {
-		struct dp_port *p = &dp.ports[i];
-		struct rte_eth_conf conf = { 0 };
-		p->index = i;
-		p->port_id = i;
-		p->kind = kinds[i];
-		p->mtu = 1500;
-		uint8_t mac[6] = { 0x02, 0xaa, 0, 0, 0, (uint8_t)(i + 1) };
-		memcpy(p->mac, mac, 6);
-		pmip_ipv6_link_local_from_mac(mac, &p->addrs[0]);
-		p->addrs[1] = ip(addrs[i]);
-		p->n_addrs = 2;
-		for (unsigned a = 0; a < 2; a++)
-			pmip_ipv6_solicited_node(&p->addrs[a], &p->snm[a]);
-		if (rte_eth_dev_configure(i, 1, 2, &conf) != 0 ||
-		    rte_eth_rx_queue_setup(i, 0, 256, 0, NULL, dp.pool) != 0 ||
-		    rte_eth_tx_queue_setup(i, 0, 1024, 0, NULL) != 0 ||
-		    rte_eth_tx_queue_setup(i, 1, 1024, 0, NULL) != 0 || rte_eth_dev_start(i) != 0)
-			rte_exit(1, "net_null port %u\n", i);
-	}
-	char msg[256], name[64];
-	snprintf(name, sizeof(name), "/pmip-bench-fwd-%d", (int)getpid());
-	if (pmip_shm_create(&dp.shm, name, 4096, msg, sizeof(msg)) != 0)
-		rte_exit(1, "%s\n", msg);
-	dp.generation = dp.shm.hdr->generation;
+	struct bench_dp_conf c = {
+		.role = mag ? PMIP_ROLE_MAG : PMIP_ROLE_LMA,
+		.addr = { mag ? "2001:db8:a1::1" : "2001:db8:c::2",
+			  mag ? "2001:db8:c::1" : "2001:db8:e::1" },
+		.kind = { mag ? PMIP_PORT_ACCESS : PMIP_PORT_CORE,
+			  mag ? PMIP_PORT_CORE : PMIP_PORT_NETWORK },
+		.mtu = 1500, .n_workers = 2, .burst = BURST, .shm_ring_size = 4096, .shm_tag = "fwd",
+	};
+	bench_dp_setup(&cfg, &c);
 
 	struct rte_malloc_socket_stats before, after;
 	rte_malloc_get_socket_stats((int)rte_socket_id(), &before);
@@ -231,21 +191,21 @@ static void setup_dp(bool mag)
 	struct pmip_ctl_msg m = { .type = PMIP_CTL_NEIGH_SET };
 	m.u.neigh.id = 0;
 	m.u.neigh.port = mag ? 1 : 0;
-	m.u.neigh.ip = ip(mag ? "2001:db8:c::2" : "2001:db8:c::1");
+	m.u.neigh.ip = bench_ip(mag ? "2001:db8:c::2" : "2001:db8:c::1");
 	memcpy(m.u.neigh.mac, mac_peer, 6);
 	m.u.neigh.valid = 1;
 	apply(&m);
 	m.u.neigh.id = 1;
-	m.u.neigh.ip = ip("2001:db8:c::3");
+	m.u.neigh.ip = bench_ip("2001:db8:c::3");
 	apply(&m);
 	if (!mag) {
 		m.u.neigh.id = 2;
 		m.u.neigh.port = 1;
-		m.u.neigh.ip = ip("2001:db8:e::100");
+		m.u.neigh.ip = bench_ip("2001:db8:e::100");
 		memcpy(m.u.neigh.mac, mac_cn, 6);
 		apply(&m);
 		struct pmip_ctl_msg r = { .type = PMIP_CTL_ROUTE_ADD };
-		r.u.route.prefix = ip("2001:db8:e::");
+		r.u.route.prefix = bench_ip("2001:db8:e::");
 		r.u.route.len = 64;
 		r.u.route.kind = PMIP_ROUTE_CONNECTED;
 		r.u.route.port = 1;
@@ -256,8 +216,8 @@ static void setup_dp(bool mag)
 		tm.u.tunnel.id = t;
 		tm.u.tunnel.port = mag ? 1 : 0;
 		tm.u.tunnel.mtu = 1500;
-		tm.u.tunnel.local = ip(mag ? "2001:db8:c::1" : "2001:db8:c::2");
-		tm.u.tunnel.remote = ip(t == 0 ? (mag ? "2001:db8:c::2" : "2001:db8:c::1")
+		tm.u.tunnel.local = bench_ip(mag ? "2001:db8:c::1" : "2001:db8:c::2");
+		tm.u.tunnel.remote = bench_ip(t == 0 ? (mag ? "2001:db8:c::2" : "2001:db8:c::1")
 					       : "2001:db8:c::3");
 		tm.u.tunnel.neigh_id = t;
 		tm.u.tunnel.hop_limit = 64;

@@ -36,24 +36,7 @@ step "UDP both ways"
 udp_echo_server pl-cn1 "$LAB_CN1" 7000 &
 srv=$!
 sleep 0.5
-out=$(lab_in pl-mn1 python3 - "$hoa" "$LAB_CN1" 7000 <<'PY'
-import socket, sys
-src, dst, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-s.bind((src, 0))
-s.settimeout(2)
-ok = 0
-for i in range(20):
-    msg = b"pmip-%d-" % i + b"x" * (i * 50)
-    s.sendto(msg, (dst, port))
-    try:
-        data, _ = s.recvfrom(4096)
-        ok += data == msg
-    except socket.timeout:
-        pass
-print(ok)
-PY
-)
+out=$(udp_echo_roundtrips pl-mn1 "$hoa" "$LAB_CN1" 7000 1 20 50)
 kill $srv 2>/dev/null
 wait $srv 2>/dev/null
 expect_ge "$out" 19 "UDP datagrams echoed (of 20)"

@@ -53,26 +53,7 @@ step "UDP from 64 source ports, each datagram echoed by cn1"
 udp_echo_server pl-cn1 "$LAB_CN1" 7000 &
 srv=$!
 sleep 0.5
-out=$(lab_in pl-mn1 python3 - "$hoa" "$LAB_CN1" 7000 <<'PY'
-import socket, sys
-src, dst, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-ok = 0
-for i in range(64):
-    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-    s.bind((src, 0))  # a new source port: a new flow for the fanout hash
-    s.settimeout(2)
-    for k in range(4):
-        msg = b"flow-%d-%d" % (i, k)
-        s.sendto(msg, (dst, port))
-        try:
-            data, _ = s.recvfrom(4096)
-            ok += data == msg
-        except socket.timeout:
-            pass
-    s.close()
-print(ok)
-PY
-)
+out=$(udp_echo_roundtrips pl-mn1 "$hoa" "$LAB_CN1" 7000 64 4 0)
 kill $srv 2>/dev/null
 wait $srv 2>/dev/null
 expect_ge "$out" 250 "UDP datagrams echoed (of 256)"
