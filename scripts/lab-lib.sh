@@ -290,8 +290,10 @@ lab_wait_hoa() { # ns prefix-start
 }
 
 # A UDP echo server in a namespace (python3, foreground: run it with &).
+# Run in the background (&): the echo server replaces the subshell, so $!
+# is the server itself and killing it leaves nothing behind.
 udp_echo_server() { # ns addr port
-	ip netns exec "$1" python3 -c '
+	exec ip netns exec "$1" python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 s.bind((sys.argv[1], int(sys.argv[2])))
@@ -300,11 +302,16 @@ while True:
     s.sendto(data, peer)' "$2" "$3"
 }
 
-# UDP round trips to an echo server: FLOWS sockets (each a new source port,
+# UDP round trips from SRC in CLIENT_NS to an echo server this starts at
+# DST:PORT in SERVER_NS (and stops): FLOWS sockets (each a new source port,
 # a new flow for RSS or af_packet fanout), PER_FLOW datagrams each, datagram
 # k of a flow carrying k * GROW filler bytes. Prints how many came back
 # intact (each waited for 2 s).
-udp_echo_roundtrips() { # ns src dst port flows per_flow grow
+udp_echo_roundtrips() { # client-ns src server-ns dst port flows per_flow grow
+	local srv
+	udp_echo_server "$3" "$4" "$5" >/dev/null 2>&1 &
+	srv=$!
+	sleep 0.5
 	ip netns exec "$1" python3 -c '
 import socket, sys
 src, dst, port, flows, per_flow, grow = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:])
@@ -322,7 +329,10 @@ for f in range(flows):
         except socket.timeout:
             pass
     s.close()
-print(ok)' "${@:2}"
+print(ok)' "$2" "$4" "${@:5}"
+	kill "$srv" 2>/dev/null
+	wait "$srv" 2>/dev/null
+	return 0
 }
 
 # Wait until gateway $1 has exactly one established IKE SA ($2 s); print it.
