@@ -3,7 +3,8 @@
  * net_null. Baseline in the same process: the same generator sending
  * straight to net_null with no processing (the I/O ceiling).
  *
- *   bench_forward lma N SECONDS   io, LMA downlink encapsulation, LMA
+ *   bench_forward lma N SECONDS   io, io + binding lookup only, LMA
+ *                                 downlink encapsulation, LMA
  *                                 decapsulation (anti-spoofing + route),
  *                                 lookup vs rte_hash, updates while
  *                                 forwarding, bytes per binding
@@ -73,7 +74,10 @@ static void apply(struct pmip_ctl_msg *m)
 
 /* ------------------------------------------------------- packet sources -- */
 
-enum kind { K_IO, K_MAG_UP, K_LMA_DOWN, K_LMA_DECAP };
+/* K_IO_LOOKUP: the I/O ceiling plus only the binding lookup of each packet
+ * (LMA downlink keys), nothing else: a bound on what any forwarding path
+ * that looks up a binding per packet can reach. */
+enum kind { K_IO, K_IO_LOOKUP, K_MAG_UP, K_LMA_DOWN, K_LMA_DECAP };
 
 struct gen {
 	enum kind kind;
@@ -105,6 +109,7 @@ static void gen_init(struct gen *g, enum kind k)
 	g->kind = k;
 	switch (k) {
 	case K_IO:
+	case K_IO_LOOKUP:
 	case K_LMA_DOWN: /* CN -> MN */
 		udp_frame(g->tmpl, dp.ports[1].mac, mac_cn, "2001:db8:e::100", "2001:db8:1000::100",
 			  FRAME);
@@ -262,13 +267,21 @@ static double run(struct dp_worker *w, enum kind k, double secs, double *cycles_
 	gen_init(&g, k);
 	struct rte_mbuf *pkts[BURST];
 	uint16_t in_port = (k == K_LMA_DECAP) ? 0 : (k == K_MAG_UP ? 0 : 1);
-	uint64_t n = 0, d0 = drops_total(w);
+	uint64_t n = 0, d0 = drops_total(w), sink = 0;
 	uint64_t hz = rte_get_tsc_hz(), t0 = rte_rdtsc(), end = t0 + (uint64_t)(secs * hz);
 	uint64_t now = t0;
 	while ((stop == NULL && now < end) || (stop != NULL && !*stop)) {
 		for (int it = 0; it < 64; it++) {
 			unsigned c = gen_burst(&g, pkts);
-			if (k == K_IO) {
+			if (k == K_IO_LOOKUP) {
+				const uint8_t *dst[BURST];
+				uint64_t hits, val[BURST];
+				for (unsigned i = 0; i < c; i++)
+					dst[i] = rte_pktmbuf_mtod_offset(pkts[i], const uint8_t *, 14 + 24);
+				dp_binding_lookup(dst, c, &hits, val);
+				sink += hits + val[0];
+			}
+			if (k == K_IO || k == K_IO_LOOKUP) {
 				unsigned sent = rte_eth_tx_burst(1, w->index, pkts, (uint16_t)c);
 				for (unsigned i = sent; i < c; i++)
 					rte_pktmbuf_free(pkts[i]);
@@ -285,7 +298,9 @@ static double run(struct dp_worker *w, enum kind k, double secs, double *cycles_
 	if (cycles_per_pkt != NULL)
 		*cycles_per_pkt = (double)(now - t0) / (double)n;
 	uint64_t dropped = drops_total(w) - d0;
-	if (k != K_IO && dropped * 100 > n)
+	if (sink == 1)
+		fprintf(stderr, " "); /* keeps the lookups */
+	if (k != K_IO && k != K_IO_LOOKUP && dropped * 100 > n)
 		fprintf(stderr, "bench_forward: %lu of %lu packets dropped in mode %d\n", dropped, n,
 			k);
 	return (double)n / dt;
@@ -458,6 +473,7 @@ int main(int argc, char **argv)
 	if (mag) {
 		report("mag_uplink", w, K_MAG_UP);
 	} else {
+		report("io_lookup", w, K_IO_LOOKUP);
 		report("lma_downlink", w, K_LMA_DOWN);
 		report("lma_decap", w, K_LMA_DECAP);
 		if (getenv("BENCH_FWD_ONLY") == NULL)
