@@ -53,6 +53,8 @@ area_forwarding() {
 	local tmp pages="4 KB pages (no hugepages)"
 	tmp=$(mktemp -d)
 	mkdir "$tmp/huge"
+	# Interrupted: no mount, reservation or files left behind.
+	trap 'huge_down "$tmp/huge"; rm -rf "$tmp"; exit 130' INT TERM
 	# bench_forward asks EAL for 2048 MB (-m 2048).
 	if huge_up "$tmp/huge" 1100; then
 		export BENCH_HUGE_DIR=$tmp/huge
@@ -63,10 +65,11 @@ area_forwarding() {
 	for n in $sizes; do
 		for role in mag lma; do
 			"$BUILD/tests/bench/bench_forward" $role "$n" "$secs" >"$tmp/$role-$n" 2>"$tmp/$role-$n.err" ||
-				{ cat "$tmp/$role-$n.err" >&2; huge_down "$tmp/huge"; rm -rf "$tmp"; return 1; }
+				{ cat "$tmp/$role-$n.err" >&2; huge_down "$tmp/huge"; trap - INT TERM; rm -rf "$tmp"; return 1; }
 		done
 	done
 	huge_down "$tmp/huge"
+	trap - INT TERM
 	unset BENCH_HUGE_DIR
 	python3 - "$tmp" "$pages" $sizes <<'PY'
 import sys, os
