@@ -153,21 +153,26 @@ static inline void ctr_note(struct ctr_batch *b, uint64_t bv, uint32_t bytes)
 	b->bytes[b->n++] = bytes;
 }
 
-static inline void ctr_add_up(struct dp_worker *w, const struct ctr_batch *b)
+/* Runs of packets of one binding (a flow's burst) are summed first: one
+ * counter update per run, not a chain of dependent read-modify-writes of
+ * the same line. down: MN-bound packets, else MN-sent. */
+static __rte_always_inline void ctr_add(struct dp_worker *w, const struct ctr_batch *b, bool down)
 {
-	for (unsigned i = 0; i < b->n; i++) {
-		struct dp_binding_ctr *c = &w->bctr[b->binding[i]];
-		DP_STAT_ADD(c->up_pkts, 1);
-		DP_STAT_ADD(c->up_bytes, b->bytes[i]);
-	}
-}
-
-static inline void ctr_add_down(struct dp_worker *w, const struct ctr_batch *b)
-{
-	for (unsigned i = 0; i < b->n; i++) {
-		struct dp_binding_ctr *c = &w->bctr[b->binding[i]];
-		DP_STAT_ADD(c->down_pkts, 1);
-		DP_STAT_ADD(c->down_bytes, b->bytes[i]);
+	for (unsigned i = 0; i < b->n;) {
+		uint32_t id = b->binding[i];
+		uint64_t pkts = 0, bytes = 0;
+		do {
+			pkts++;
+			bytes += b->bytes[i++];
+		} while (i < b->n && b->binding[i] == id);
+		struct dp_binding_ctr *c = &w->bctr[id];
+		if (down) {
+			DP_STAT_ADD(c->down_pkts, pkts);
+			DP_STAT_ADD(c->down_bytes, bytes);
+		} else {
+			DP_STAT_ADD(c->up_pkts, pkts);
+			DP_STAT_ADD(c->up_bytes, bytes);
+		}
 	}
 }
 
@@ -335,7 +340,7 @@ static void mag_uplink(struct dp_worker *w, const struct dp_port *in, struct rte
 		if (encap_send(w, in->index, m, tun))
 			ctr_note(&up, bv, bytes);
 	}
-	ctr_add_up(w, &up);
+	ctr_add(w, &up, false);
 }
 
 /* ------------------------------------------ binding lookup by address -- */
@@ -563,7 +568,7 @@ static void lma_network(struct dp_worker *w, const struct dp_port *in, struct rt
 			ctr_note(&down, val[i], bytes);
 	}
 	route_fwd(w, in, rest, nr, native);
-	ctr_add_down(w, &down);
+	ctr_add(w, &down, true);
 }
 
 /* -------------------------------------------------------------- decap -- */
@@ -659,7 +664,7 @@ static void lma_decap(struct dp_worker *w, const struct dp_port *in, struct rte_
 		fwd[nf++] = m;
 	}
 	lma_network(w, in, fwd, nf, false);
-	ctr_add_up(w, &up);
+	ctr_add(w, &up, false);
 }
 
 /* MAG: the MN by inner destination, if the packet came from its LMA. */
@@ -715,7 +720,7 @@ static void mag_decap(struct dp_worker *w, const struct dp_port *in, struct rte_
 		ctr_note(&down, val[i], bytes);
 		dp_worker_tx(w, port, m);
 	}
-	ctr_add_down(w, &down);
+	ctr_add(w, &down, true);
 }
 
 /* ------------------------------------------------------------ classify -- */
