@@ -123,6 +123,7 @@ struct hmac {
 
 struct dp_esp_crypto {
 	const struct cipher_fns *fn;
+	OSSL_FUNC_cipher_encrypt_init_fn *init; /* fn->einit or fn->dinit: this context's direction */
 	void *cctx;                        /* provider context, keyed once; per packet only the IV */
 	const struct pmip_esp_alg_desc *info;
 	bool encrypt;
@@ -561,6 +562,7 @@ struct dp_esp_crypto *dp_esp_crypto_new(enum dp_esp_alg alg, const uint8_t *enc_
 
 	/* The key schedule (and GCM's GHASH key) is expanded here, once. */
 	c->fn = &lib.cfn[alg];
+	c->init = encrypt ? c->fn->einit : c->fn->dinit;
 	if (EVP_CIPHER_get_iv_length(lib.cipher[alg]) != (int)(c->gcm ? GCM_NONCE_LEN : info->iv_len))
 		goto fail;
 	c->cctx = cipher_ctx_new(c->fn, c->gcm, enc_key, aes_len, encrypt);
@@ -633,16 +635,14 @@ static int gcm_start(struct dp_esp_crypto *c, const uint8_t *iv, const uint8_t *
 
 	memcpy(nonce, c->salt, DP_ESP_GCM_SALT_LEN);
 	memcpy(nonce + DP_ESP_GCM_SALT_LEN, iv, GCM_NONCE_LEN - DP_ESP_GCM_SALT_LEN);
-	return (c->encrypt ? c->fn->einit : c->fn->dinit)(c->cctx, NULL, 0, nonce, sizeof(nonce),
-							   params) &&
+	return c->init(c->cctx, NULL, 0, nonce, sizeof(nonce), params) &&
 	       c->fn->update(c->cctx, NULL, &outl, aad_len, aad, aad_len);
 }
 
 /* CBC: only the IV changes. */
 static int cbc_crypt(struct dp_esp_crypto *c, const uint8_t *iv, uint8_t *data, size_t len)
 {
-	return (c->encrypt ? c->fn->einit : c->fn->dinit)(c->cctx, NULL, 0, iv, c->info->iv_len,
-							   NULL) &&
+	return c->init(c->cctx, NULL, 0, iv, c->info->iv_len, NULL) &&
 	       cipher_crypt(c->fn, c->cctx, data, data, len);
 }
 

@@ -20,6 +20,14 @@ struct in6_addr bench_ip(const char *s)
 	return a;
 }
 
+uint64_t bench_drops(const struct dp_worker *w)
+{
+	uint64_t d = 0;
+	for (unsigned r = 0; r < DP_DROP_COUNT; r++)
+		d += w->stats.drop[r];
+	return d;
+}
+
 void bench_dp_setup(struct pmip_config *cfg, const struct bench_dp_conf *c)
 {
 	memset(cfg, 0, sizeof(*cfg));

@@ -24,6 +24,9 @@ struct bench_dp_conf {
 /* Everything above, or exits with a message. cfg must outlive dp. */
 void bench_dp_setup(struct pmip_config *cfg, const struct bench_dp_conf *c);
 
+/* Packets worker w dropped, all reasons. */
+uint64_t bench_drops(const struct dp_worker *w);
+
 /* An IPv6 address from text, or exit. */
 struct in6_addr bench_ip(const char *s);
 

@@ -271,14 +271,6 @@ static struct rate rate_best(struct rate a, struct rate b)
 	return a.pps >= b.pps ? a : b;
 }
 
-static uint64_t drops_total(const struct dp_worker *w)
-{
-	uint64_t d = 0;
-	for (unsigned r = 0; r < DP_DROP_COUNT; r++)
-		d += w->stats.drop[r];
-	return d;
-}
-
 static uint64_t bad_rounds;
 
 static void check_round(const char *what, uint64_t sent, uint64_t ok, uint64_t dropped)
@@ -299,7 +291,7 @@ static struct rate run_encrypt(size_t a, size_t s, double secs)
 	uint32_t id = sa_out_id(a);
 	for (unsigned k = 0; k < POOL; k++)
 		pool[k].sa_id = id;
-	uint64_t n = 0, tx0 = w->stats.port[CORE_PORT].tx_pkts, d0 = drops_total(w);
+	uint64_t n = 0, tx0 = w->stats.port[CORE_PORT].tx_pkts, d0 = bench_drops(w);
 	unsigned next = 0;
 	uint64_t hz = rte_get_tsc_hz(), t0 = rte_rdtsc(), end = t0 + (uint64_t)(secs * hz), now = t0;
 	while (now < end) {
@@ -320,7 +312,7 @@ static struct rate run_encrypt(size_t a, size_t s, double secs)
 		now = rte_rdtsc();
 	}
 	double dt = (double)(now - t0) / (double)hz;
-	check_round("encrypt", n, w->stats.port[CORE_PORT].tx_pkts - tx0, drops_total(w) - d0);
+	check_round("encrypt", n, w->stats.port[CORE_PORT].tx_pkts - tx0, bench_drops(w) - d0);
 	double pps = (double)n / dt;
 	return (struct rate){ pps, pps * payload_mean(&sizes[s]) * 8 / 1e9 };
 }
@@ -342,7 +334,7 @@ static struct rate run_decrypt(size_t a, size_t s, double secs)
 	const struct frame *pool = esp_pool[a][s];
 	struct dp_sa *sa = dp.sas.sa[sa_in_id(a)];
 	struct rte_mbuf *pkts[BURST];
-	uint64_t n = 0, punted0 = w->stats.port[CORE_PORT].punted, d0 = drops_total(w);
+	uint64_t n = 0, punted0 = w->stats.port[CORE_PORT].punted, d0 = bench_drops(w);
 	unsigned next = 0;
 	pmip_replay_init(&sa->replay, WINDOW, false);
 	uint64_t hz = rte_get_tsc_hz(), t0 = rte_rdtsc(), end = t0 + (uint64_t)(secs * hz), now = t0;
@@ -369,7 +361,7 @@ static struct rate run_decrypt(size_t a, size_t s, double secs)
 		now = rte_rdtsc();
 	}
 	double dt = (double)(now - t0) / (double)hz;
-	check_round("decrypt", n, w->stats.port[CORE_PORT].punted - punted0, drops_total(w) - d0);
+	check_round("decrypt", n, w->stats.port[CORE_PORT].punted - punted0, bench_drops(w) - d0);
 	double pps = (double)n / dt;
 	return (struct rate){ pps, pps * payload_mean(&sizes[s]) * 8 / 1e9 };
 }

@@ -349,9 +349,38 @@ void h_tx_clear(void)
 	}
 }
 
+void h_rx1(uint16_t port, struct rte_mbuf *m)
+{
+	h_rx(port, &m, 1);
+}
+
 uint64_t h_drops(enum dp_drop_reason r)
 {
 	return h_worker()->stats.drop[r];
+}
+
+uint64_t h_drops_total(void)
+{
+	uint64_t s = 0;
+	for (unsigned r = 0; r < DP_DROP_COUNT; r++)
+		s += h_drops((enum dp_drop_reason)r);
+	return s;
+}
+
+unsigned h_tx_total(void)
+{
+	unsigned s = 0;
+	for (unsigned p = 0; p < dp.n_ports; p++)
+		s += h_tx_count((uint16_t)p);
+	return s;
+}
+
+uint64_t h_punted_total(void)
+{
+	uint64_t s = 0;
+	for (unsigned p = 0; p < dp.n_ports; p++)
+		s += h_worker()->stats.port[p].punted;
+	return s;
 }
 
 bool h_evt(struct pmip_evt_msg *out)

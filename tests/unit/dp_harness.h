@@ -70,11 +70,17 @@ struct rte_mbuf *h_tunnelled(const uint8_t src_mac[6], const uint8_t dst_mac[6],
 
 /* Run one burst through the worker's fast path. */
 void h_rx(uint16_t port, struct rte_mbuf **pkts, unsigned n);
+/* One frame received on port. */
+void h_rx1(uint16_t port, struct rte_mbuf *m);
 /* Packets queued for a port (not flushed), and clearing them. */
 unsigned h_tx_count(uint16_t port);
 struct rte_mbuf *h_tx(uint16_t port, unsigned i);
 void h_tx_clear(void);
 uint64_t h_drops(enum dp_drop_reason r);
+/* Sums over reasons or ports of the worker's counters. */
+uint64_t h_drops_total(void);
+unsigned h_tx_total(void);
+uint64_t h_punted_total(void);
 /* Take one event from the evt ring; false if empty. */
 bool h_evt(struct pmip_evt_msg *out);
 /* Take one punted packet; false if empty. */

@@ -46,27 +46,6 @@ struct rte_mbuf *copy(struct rte_mbuf *m)
 	return c;
 }
 
-void rx1(uint16_t port, struct rte_mbuf *m)
-{
-	h_rx(port, &m, 1);
-}
-
-uint64_t drops_total(void)
-{
-	uint64_t s = 0;
-	for (unsigned r = 0; r < DP_DROP_COUNT; r++)
-		s += h_drops((enum dp_drop_reason)r);
-	return s;
-}
-
-uint64_t punted_total(void)
-{
-	uint64_t s = 0;
-	for (unsigned p = 0; p < dp.n_ports; p++)
-		s += h_worker()->stats.port[p].punted;
-	return s;
-}
-
 unsigned punt_count(void)
 {
 	return rte_ring_count(dp.shm.ring[PMIP_RING_PUNT]);

@@ -59,11 +59,6 @@ const uint8_t *bytes(struct rte_mbuf *m);
 /* An mbuf holding a copy of len bytes of b. */
 struct rte_mbuf *mk(const uint8_t *b, size_t len);
 struct rte_mbuf *copy(struct rte_mbuf *m);
-/* One frame received on port. */
-void rx1(uint16_t port, struct rte_mbuf *m);
-/* Drops of all reasons, packets punted on all ports (worker 0). */
-uint64_t drops_total(void);
-uint64_t punted_total(void);
 /* Packets on the punt ring. */
 unsigned punt_count(void);
 /* The one punted packet: it must be there, and be the only one. */

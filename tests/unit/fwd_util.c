@@ -81,30 +81,6 @@ void pad(struct rte_mbuf *m, uint16_t n, uint8_t v)
 	memset(p, v, n);
 }
 
-uint64_t drops_total(void)
-{
-	uint64_t s = 0;
-	for (unsigned r = 0; r < DP_DROP_COUNT; r++)
-		s += h_drops((enum dp_drop_reason)r);
-	return s;
-}
-
-unsigned tx_total(void)
-{
-	unsigned s = 0;
-	for (unsigned p = 0; p < dp.n_ports; p++)
-		s += h_tx_count((uint16_t)p);
-	return s;
-}
-
-uint64_t punted_total(void)
-{
-	uint64_t s = 0;
-	for (unsigned p = 0; p < dp.n_ports; p++)
-		s += h_worker()->stats.port[p].punted;
-	return s;
-}
-
 unsigned evt_drain(void)
 {
 	struct pmip_evt_msg e;
@@ -123,11 +99,6 @@ unsigned punt_drain(void)
 		n++;
 	free(p);
 	return n;
-}
-
-void rx1(uint16_t port, struct rte_mbuf *m)
-{
-	h_rx(port, &m, 1);
 }
 
 /* Parse a queued ICMPv6 error and check its framing. */

@@ -37,12 +37,8 @@ void assert_dst(struct rte_mbuf *m, const char *want);
 struct rte_mbuf *mk(const uint8_t *b, size_t len);
 size_t take(struct rte_mbuf *m, uint8_t *out, size_t cap);
 void pad(struct rte_mbuf *m, uint16_t n, uint8_t v);
-uint64_t drops_total(void);
-unsigned tx_total(void);
-uint64_t punted_total(void);
 unsigned evt_drain(void);
 unsigned punt_drain(void);
-void rx1(uint16_t port, struct rte_mbuf *m);
 struct pmip_icmp6_error icmp_err(struct rte_mbuf *o, const uint8_t dst_mac[6],
 					const uint8_t src_mac[6], const char *src,
 					const char *dst);

@@ -15,14 +15,14 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "ike_captures.h"
 #include "ike_crypto.h"
 #include "ike_msg.h"
 #include "test_hex.h"
 
 #define DATA PMIP_SOURCE_ROOT "/tests/data/ike/"
 #define MAXV 4096
-#define NFRAMES 22
-
+#define NFRAMES IKE_CAPTURE_FRAMES
 
 #define assert_bytes(got, glen, want, wlen, ...)                                       \
 	do {                                                                           \

@@ -43,7 +43,7 @@ Test(esp_handoff, packet_for_the_other_workers_sa_is_handed_over)
 	cr_assert_eq(rte_ring_count(dp.handoff[1]), 1);
 	cr_assert_eq(rte_ring_count(dp.handoff[0]), 0);
 	cr_assert_eq(punt_count(), 0);
-	cr_assert_eq(drops_total(), 0);
+	cr_assert_eq(h_drops_total(), 0);
 	cr_assert_eq(sa_rw(3)->replay.top, 0, "the window is the owner's to move");
 	cr_assert_eq(ctr(0, 3).packets, 0);
 	struct rte_mbuf *m;
@@ -62,14 +62,14 @@ Test(esp_handoff, packet_for_the_other_workers_sa_is_handed_over)
 	cr_assert_eq(w1->cur_sa, 0);
 	/* Worker 0's own SA stays on worker 0. */
 	wn = protect_bytes(2, P_MAG, f, n, w);
-	rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, mk(w, wn));
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, 4, f, n);
 	cr_assert_eq(w0->stats.esp_handoffs, 1);
 	cr_assert_eq(ctr(0, 4).packets, 1);
 	/* With one worker there is nobody to hand over to. */
 	dp.n_workers = 1;
 	wn = protect_bytes(1, P_MAG, f, n, w);
-	rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, mk(w, wn));
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, 3, f, n);
 	cr_assert_eq(w0->stats.esp_handoffs, 1);
 }
@@ -82,7 +82,7 @@ Test(esp_handoff, udp_encapsulated_packets_are_handed_over_too)
 	uint8_t f[128], w[256];
 	size_t n = echo_req(f, MAG, LMA, 1, 8);
 	size_t wn = protect_bytes(2, P_MAG, f, n, w);
-	rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, mk(w, wn));
 	cr_assert_eq(dp.workers[0].stats.esp_handoffs, 1);
 	struct rte_mbuf *m;
 	cr_assert_eq(rte_ring_sc_dequeue(dp.handoff[1], (void **)&m), 0);
@@ -107,7 +107,7 @@ Test(esp_handoff, replays_are_caught_by_the_owner)
 	dp_local_input(&dp.workers[1], &dp.ports[P_LMA], m[1]);
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, 3, f, n);
 	cr_assert_eq(dp.workers[1].stats.drop[DP_DROP_ESP_REPLAY], 1);
-	cr_assert_eq(drops_total(), 0, "nothing dropped on worker 0");
+	cr_assert_eq(h_drops_total(), 0, "nothing dropped on worker 0");
 }
 
 Test(esp_handoff, full_ring_is_esp_handoff_full)
@@ -119,14 +119,14 @@ Test(esp_handoff, full_ring_is_esp_handoff_full)
 	unsigned cap = rte_ring_get_capacity(dp.handoff[1]);
 	cr_assert_eq(cap, H_HANDOFF_RING - 1);
 	for (unsigned k = 0; k < cap; k++)
-		rx1(P_LMA, mk(w, wn));
+		h_rx1(P_LMA, mk(w, wn));
 	cr_assert_eq(dp.workers[0].stats.esp_handoffs, cap);
 	cr_assert_eq(h_drops(DP_DROP_ESP_HANDOFF_FULL), 0);
-	rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, mk(w, wn));
 	cr_assert_eq(h_drops(DP_DROP_ESP_HANDOFF_FULL), 1);
 	cr_assert_eq(dp.workers[0].stats.esp_handoffs, cap);
 	cr_assert_eq(rte_ring_count(dp.handoff[1]), cap);
-	cr_assert_eq(drops_total(), 1);
+	cr_assert_eq(h_drops_total(), 1);
 }
 
 /* ------------------------------------------------- the worker loop ---- */
@@ -208,7 +208,7 @@ Test(esp_worker, tx_ring_sa_id_and_handoff_drain_in_the_real_loop, .init = two_l
 	cr_assert_eq(ctr(1, 1).packets, 1);
 
 	/* The LMA receives it on worker 0; SA 3 is worker 1's. */
-	rx1(P_LMA, mk(sent[0], sent_len[0]));
+	h_rx1(P_LMA, mk(sent[0], sent_len[0]));
 	cr_assert_eq(dp.workers[0].stats.esp_handoffs, 1);
 	cr_assert(wait_for(&w1->stats.port[P_LMA].punted, 1), "worker 1 drained its ring");
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, 3, f, n);
@@ -216,5 +216,5 @@ Test(esp_worker, tx_ring_sa_id_and_handoff_drain_in_the_real_loop, .init = two_l
 	cr_assert_eq(rte_eal_wait_lcore(lcore), 0);
 	cr_assert_eq(ctr(1, 3).packets, 1);
 	cr_assert_eq(ctr(0, 3).packets, 0);
-	cr_assert_eq(drops_total(), 0);
+	cr_assert_eq(h_drops_total(), 0);
 }

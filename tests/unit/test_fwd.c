@@ -66,7 +66,7 @@ Test(fwd_mag, downlink_inner_packet_is_unchanged_but_hop_limit)
 	uint8_t want[40 + 85];
 	memcpy(want, bytes(in) + 14, sizeof(want));
 	want[7] = 59;
-	rx1(1, h_tunnelled(H_MAC_PEER, dp.ports[1].mac, LMA_CORE, MAG_CORE, in));
+	h_rx1(1, h_tunnelled(H_MAC_PEER, dp.ports[1].mac, LMA_CORE, MAG_CORE, in));
 	cr_assert_eq(h_tx_count(0), 1);
 	cr_assert_eq(rte_pktmbuf_pkt_len(h_tx(0, 0)), 14 + sizeof(want));
 	cr_assert_arr_eq(bytes(h_tx(0, 0)) + 14, want, sizeof(want));
@@ -74,15 +74,15 @@ Test(fwd_mag, downlink_inner_packet_is_unchanged_but_hop_limit)
 	cr_assert_eq(bytes(h_tx(0, 0))[13], 0xdd);
 	cr_assert_eq(h_worker()->bctr[7].down_bytes, sizeof(want));
 	cr_assert_eq(h_tx_count(1), 0);
-	cr_assert_eq(drops_total(), 0);
+	cr_assert_eq(h_drops_total(), 0);
 }
 
 Test(fwd_mag, uplink_from_unknown_mac_is_no_binding)
 {
-	rx1(0, mag_up(MAC_OTHER, MN, CN, 40, 64));
+	h_rx1(0, mag_up(MAC_OTHER, MN, CN, 40, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_BINDING), 1);
-	cr_assert_eq(drops_total(), 1);
-	cr_assert_eq(tx_total(), 0);
+	cr_assert_eq(h_drops_total(), 1);
+	cr_assert_eq(h_tx_total(), 0);
 	cr_assert_eq(h_worker()->bctr[7].up_pkts, 0);
 	cr_assert_eq(h_worker()->stats.port[0].drops, 1, "counted on the access port");
 }
@@ -90,19 +90,19 @@ Test(fwd_mag, uplink_from_unknown_mac_is_no_binding)
 Test(fwd_mag, uplink_from_unknown_prefix_is_no_binding)
 {
 	/* Right MAC, source outside the MN's home network prefix. */
-	rx1(0, mag_up(H_MAC_MN, "2001:db8:1001::100", CN, 40, 64));
+	h_rx1(0, mag_up(H_MAC_MN, "2001:db8:1001::100", CN, 40, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_BINDING), 1);
-	cr_assert_eq(drops_total(), 1);
-	cr_assert_eq(tx_total(), 0);
+	cr_assert_eq(h_drops_total(), 1);
+	cr_assert_eq(h_tx_total(), 0);
 	cr_assert_eq(h_worker()->bctr[7].up_pkts, 0);
 }
 
 Test(fwd_mag, uplink_to_unresolved_lma_asks_once_per_100ms)
 {
 	cr_assert_eq(h_neigh(0, 1, LMA_CORE, H_MAC_PEER, false), PMIP_CTL_OK);
-	rx1(0, mag_up(H_MAC_MN, MN, CN, 40, 64));
+	h_rx1(0, mag_up(H_MAC_MN, MN, CN, 40, 64));
 	cr_assert_eq(h_drops(DP_DROP_NEIGH_UNRESOLVED), 1);
-	cr_assert_eq(tx_total(), 0);
+	cr_assert_eq(h_tx_total(), 0);
 	struct pmip_evt_msg e;
 	cr_assert(h_evt(&e), "one NEIGH_MISS event");
 	cr_assert_eq(e.type, PMIP_EVT_NEIGH_MISS);
@@ -114,7 +114,7 @@ Test(fwd_mag, uplink_to_unresolved_lma_asks_once_per_100ms)
 	cr_assert_not(h_evt(&e), "exactly one event");
 
 	/* Within 100 ms: dropped again, no second event. */
-	rx1(0, mag_up(H_MAC_MN, MN, CN, 40, 64));
+	h_rx1(0, mag_up(H_MAC_MN, MN, CN, 40, 64));
 	cr_assert_eq(h_drops(DP_DROP_NEIGH_UNRESOLVED), 2);
 	cr_assert_not(h_evt(&e), "no second event within 100 ms");
 	cr_assert_eq(h_worker()->stats.neigh_misses, 1);
@@ -122,14 +122,14 @@ Test(fwd_mag, uplink_to_unresolved_lma_asks_once_per_100ms)
 
 	/* After 100 ms: asked again. */
 	usleep(110 * 1000);
-	rx1(0, mag_up(H_MAC_MN, MN, CN, 40, 64));
+	h_rx1(0, mag_up(H_MAC_MN, MN, CN, 40, 64));
 	cr_assert(h_evt(&e), "asked again after 100 ms");
 	cr_assert_eq(e.type, PMIP_EVT_NEIGH_MISS);
 	cr_assert_eq(h_worker()->stats.neigh_misses, 2);
 
 	/* Resolved: forwarded. */
 	cr_assert_eq(h_neigh(0, 1, LMA_CORE, H_MAC_PEER2, true), PMIP_CTL_OK);
-	rx1(0, mag_up(H_MAC_MN, MN, CN, 40, 64));
+	h_rx1(0, mag_up(H_MAC_MN, MN, CN, 40, 64));
 	cr_assert_eq(h_tx_count(1), 1);
 	cr_assert_arr_eq(bytes(h_tx(1, 0)), H_MAC_PEER2, 6, "the new MAC");
 }
@@ -139,9 +139,9 @@ Test(fwd_mag, uplink_hop_limit_1_gets_time_exceeded)
 	struct rte_mbuf *m = mag_up(H_MAC_MN, MN, CN, 60, 1);
 	uint8_t inv[40 + 68];
 	memcpy(inv, bytes(m) + 14, sizeof(inv));
-	rx1(0, m);
+	h_rx1(0, m);
 	cr_assert_eq(h_drops(DP_DROP_HOP_LIMIT), 1);
-	cr_assert_eq(drops_total(), 1);
+	cr_assert_eq(h_drops_total(), 1);
 	cr_assert_eq(h_tx_count(1), 0, "nothing into the tunnel");
 	cr_assert_eq(h_tx_count(0), 1, "an error back on the access port");
 	struct rte_mbuf *o = h_tx(0, 0);
@@ -157,16 +157,16 @@ Test(fwd_mag, uplink_hop_limit_1_gets_time_exceeded)
 
 Test(fwd_mag, uplink_hop_limit_2_is_forwarded_with_1)
 {
-	rx1(0, mag_up(H_MAC_MN, MN, CN, 60, 2));
+	h_rx1(0, mag_up(H_MAC_MN, MN, CN, 60, 2));
 	cr_assert_eq(h_tx_count(1), 1);
 	cr_assert_eq(bytes(h_tx(1, 0))[54 + 7], 1);
-	cr_assert_eq(drops_total(), 0);
+	cr_assert_eq(h_drops_total(), 0);
 }
 
 Test(fwd_mag, uplink_too_big_for_tunnel_gets_packet_too_big)
 {
 	/* Tunnel MTU 1500: inner packets up to 1460 bytes fit (RFC 2473 7.1). */
-	rx1(0, mag_up(H_MAC_MN, MN, CN, 1460 - 48, 64));
+	h_rx1(0, mag_up(H_MAC_MN, MN, CN, 1460 - 48, 64));
 	cr_assert_eq(h_tx_count(1), 1, "1460 bytes fit");
 	cr_assert_eq(rte_pktmbuf_pkt_len(h_tx(1, 0)), 14 + 1500);
 	h_tx_clear();
@@ -174,9 +174,9 @@ Test(fwd_mag, uplink_too_big_for_tunnel_gets_packet_too_big)
 	struct rte_mbuf *m = mag_up(H_MAC_MN, MN, CN, 1461 - 48, 64);
 	uint8_t inv[1461];
 	memcpy(inv, bytes(m) + 14, sizeof(inv));
-	rx1(0, m);
+	h_rx1(0, m);
 	cr_assert_eq(h_drops(DP_DROP_TOO_BIG), 1);
-	cr_assert_eq(drops_total(), 1);
+	cr_assert_eq(h_drops_total(), 1);
 	cr_assert_eq(h_tx_count(1), 0);
 	cr_assert_eq(h_tx_count(0), 1);
 	struct rte_mbuf *o = h_tx(0, 0);
@@ -204,27 +204,27 @@ Test(fwd_mag, icmp_errors_are_rate_limited)
 
 Test(fwd_mag, downlink_from_wrong_outer_source_is_tunnel_mismatch)
 {
-	rx1(1, mag_down("2001:db8:c::9", CN, MN, 40, 64));
+	h_rx1(1, mag_down("2001:db8:c::9", CN, MN, 40, 64));
 	cr_assert_eq(h_drops(DP_DROP_TUNNEL_MISMATCH), 1);
-	cr_assert_eq(drops_total(), 1);
-	cr_assert_eq(tx_total(), 0);
+	cr_assert_eq(h_drops_total(), 1);
+	cr_assert_eq(h_tx_total(), 0);
 	cr_assert_eq(h_worker()->bctr[7].down_pkts, 0);
 }
 
 Test(fwd_mag, downlink_without_binding_is_no_binding)
 {
-	rx1(1, mag_down(LMA_CORE, CN, "2001:db8:2000::1", 40, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:2000::1", 40, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_BINDING), 1);
-	cr_assert_eq(drops_total(), 1);
-	cr_assert_eq(tx_total(), 0);
+	cr_assert_eq(h_drops_total(), 1);
+	cr_assert_eq(h_tx_total(), 0);
 }
 
 Test(fwd_mag, downlink_hop_limit_1_is_dropped)
 {
-	rx1(1, mag_down(LMA_CORE, CN, MN, 40, 1));
+	h_rx1(1, mag_down(LMA_CORE, CN, MN, 40, 1));
 	cr_assert_eq(h_drops(DP_DROP_HOP_LIMIT), 1);
-	cr_assert_eq(drops_total(), 1);
-	cr_assert_eq(tx_total(), 0, "no error: the packet was not received natively");
+	cr_assert_eq(h_drops_total(), 1);
+	cr_assert_eq(h_tx_total(), 0, "no error: the packet was not received natively");
 }
 
 Test(fwd_mag, downlink_malformed_inner_is_tunnel_malformed)
@@ -237,43 +237,43 @@ Test(fwd_mag, downlink_malformed_inner_is_tunnel_malformed)
 	/* Inner version 4. */
 	memcpy(g, f, n);
 	g[54] = 0x45;
-	rx1(1, mk(g, n));
+	h_rx1(1, mk(g, n));
 	cr_assert_eq(h_drops(DP_DROP_TUNNEL_MALFORMED), 1);
 	/* Inner payload length beyond the outer packet: 48 -> 49. */
 	memcpy(g, f, n);
 	g[54 + 5] = 49;
-	rx1(1, mk(g, n));
+	h_rx1(1, mk(g, n));
 	cr_assert_eq(h_drops(DP_DROP_TUNNEL_MALFORMED), 2);
 	/* ... and far beyond. */
 	memcpy(g, f, n);
 	g[54 + 4] = 0xff;
-	rx1(1, mk(g, n));
+	h_rx1(1, mk(g, n));
 	cr_assert_eq(h_drops(DP_DROP_TUNNEL_MALFORMED), 3);
 	/* Outer payload shorter than an IPv6 header (the rest is padding). */
 	memcpy(g, f, n);
 	g[14 + 4] = 0;
 	g[14 + 5] = 39;
-	rx1(1, mk(g, n));
+	h_rx1(1, mk(g, n));
 	cr_assert_eq(h_drops(DP_DROP_TUNNEL_MALFORMED), 4);
 	/* The unmodified frame still goes through. */
-	rx1(1, mk(f, n));
-	cr_assert_eq(drops_total(), 4);
+	h_rx1(1, mk(f, n));
+	cr_assert_eq(h_drops_total(), 4);
 	cr_assert_eq(h_tx_count(0), 1);
 }
 
 Test(fwd_mag, link_local_is_never_forwarded)
 {
 	/* To a link-local address that is not ours. */
-	rx1(0, mag_up(H_MAC_MN, MN, "fe80::1234", 40, 64));
+	h_rx1(0, mag_up(H_MAC_MN, MN, "fe80::1234", 40, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_ROUTE), 1);
 	/* From the MN's link-local address to a global one. */
-	rx1(0, mag_up(H_MAC_MN, "fe80::200:ff:fe00:1", CN, 40, 64));
+	h_rx1(0, mag_up(H_MAC_MN, "fe80::200:ff:fe00:1", CN, 40, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_ROUTE), 2);
 	/* Arriving on the core port, not a tunnel. */
-	rx1(1, h_udp(H_MAC_PEER, dp.ports[1].mac, LMA_CORE, "fe80::1", 40, 64));
+	h_rx1(1, h_udp(H_MAC_PEER, dp.ports[1].mac, LMA_CORE, "fe80::1", 40, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_ROUTE), 3);
-	cr_assert_eq(drops_total(), 3);
-	cr_assert_eq(tx_total(), 0, "no packet and no error");
+	cr_assert_eq(h_drops_total(), 3);
+	cr_assert_eq(h_tx_total(), 0, "no packet and no error");
 	cr_assert_eq(h_worker()->bctr[7].up_pkts, 0);
 }
 
@@ -284,9 +284,9 @@ Test(fwd_mag, downlink_link_local_inner_source_is_not_forwarded)
 	 * source from the tunnel onto the access link. RFC 4291 2.5.6:
 	 * routers must not forward packets with link-local source or
 	 * destination addresses to other links. */
-	rx1(1, mag_down(LMA_CORE, "fe80::1", MN, 40, 64));
+	h_rx1(1, mag_down(LMA_CORE, "fe80::1", MN, 40, 64));
 	cr_assert_eq(h_tx_count(0), 0, "not forwarded to the MN");
-	cr_assert_eq(drops_total(), 1, "dropped and counted");
+	cr_assert_eq(h_drops_total(), 1, "dropped and counted");
 }
 
 Test(fwd_mag, ethernet_padding_is_not_forwarded)
@@ -297,7 +297,7 @@ Test(fwd_mag, ethernet_padding_is_not_forwarded)
 	memcpy(inner, bytes(m) + 14, sizeof(inner));
 	inner[7]--;
 	pad(m, 30, 0xee);
-	rx1(0, m);
+	h_rx1(0, m);
 	cr_assert_eq(h_tx_count(1), 1);
 	struct rte_mbuf *o = h_tx(1, 0);
 	cr_assert_eq(rte_pktmbuf_pkt_len(o), 14 + 40 + sizeof(inner), "padding not carried");
@@ -309,12 +309,12 @@ Test(fwd_mag, ethernet_padding_is_not_forwarded)
 	/* Downlink: padding after the outer packet. */
 	m = mag_down(LMA_CORE, CN, MN, 6, 64);
 	pad(m, 16, 0xee);
-	rx1(1, m);
+	h_rx1(1, m);
 	cr_assert_eq(h_tx_count(0), 1);
 	o = h_tx(0, 0);
 	cr_assert_eq(rte_pktmbuf_pkt_len(o), 14 + 40 + 14);
 	cr_assert_eq(ipv(o).payload_len, 14);
-	cr_assert_eq(drops_total(), 0);
+	cr_assert_eq(h_drops_total(), 0);
 }
 
 Test(fwd_mag, burst_of_100_mixed_packets_is_all_accounted)
@@ -355,7 +355,7 @@ Test(fwd_mag, burst_of_100_mixed_packets_is_all_accounted)
 	cr_assert_eq(h_drops(DP_DROP_NO_BINDING), want_unknown);
 	cr_assert_eq(h_drops(DP_DROP_NO_ROUTE), want_ll);
 	cr_assert_eq(h_drops(DP_DROP_HOP_LIMIT), want_hop);
-	cr_assert_eq(drops_total() + h_tx_count(1), N);
+	cr_assert_eq(h_drops_total() + h_tx_count(1), N);
 	cr_assert_eq(h_worker()->bctr[7].up_pkts, want_good);
 	for (unsigned i = 0; i < h_tx_count(1); i++) {
 		const uint8_t *p = bytes(h_tx(1, i));
@@ -409,7 +409,7 @@ Test(fwd_mag, router_solicitation_is_punted)
 	struct rte_mbuf *m = rs_frame(H_MAC_MN, true);
 	uint8_t f[70];
 	memcpy(f, bytes(m), sizeof(f));
-	rx1(0, m);
+	h_rx1(0, m);
 	struct pmip_pkt_msg *p = malloc(sizeof(*p));
 	cr_assert_not_null(p);
 	cr_assert(h_punt(p), "punted to cp");
@@ -420,15 +420,15 @@ Test(fwd_mag, router_solicitation_is_punted)
 	cr_assert_not(h_punt(p), "once");
 	free(p);
 	cr_assert_eq(h_worker()->stats.port[0].punted, 1);
-	cr_assert_eq(drops_total(), 0);
-	cr_assert_eq(tx_total(), 0);
+	cr_assert_eq(h_drops_total(), 0);
+	cr_assert_eq(h_tx_total(), 0);
 
 	/* The same RS with a bad checksum is not punted. */
 	f[54 + 2] ^= 0x01;
-	rx1(0, mk(f, sizeof(f)));
+	h_rx1(0, mk(f, sizeof(f)));
 	cr_assert_eq(h_drops(DP_DROP_ND_INVALID), 1);
 	/* Nor an RS on the core port: the MAG is no router there. */
-	rx1(1, rs_frame(H_MAC_PEER, true));
+	h_rx1(1, rs_frame(H_MAC_PEER, true));
 	cr_assert_eq(h_drops(DP_DROP_LOCAL_UNHANDLED), 1);
 	cr_assert_eq(punt_drain(), 0);
 }
@@ -439,7 +439,7 @@ Test(fwd_mag, neighbor_solicitation_for_our_address_is_answered)
 	struct in6_addr mn_ll, target = h_ip(MAG_ACCESS);
 	pmip_ipv6_link_local_from_mac(H_MAC_MN, &mn_ll);
 	cr_assert_eq(pmip_nd_ns_build(f, sizeof(f), H_MAC_MN, &mn_ll, &target, NULL), 86);
-	rx1(0, mk(f, sizeof(f)));
+	h_rx1(0, mk(f, sizeof(f)));
 	cr_assert_eq(h_tx_count(0), 1, "an NA on the access port");
 	struct rte_mbuf *o = h_tx(0, 0);
 	cr_assert_eq(rte_pktmbuf_pkt_len(o), 86);
@@ -457,13 +457,13 @@ Test(fwd_mag, neighbor_solicitation_for_our_address_is_answered)
 	cr_assert_arr_eq(na.tlla, dp.ports[0].mac, 6);
 	cr_assert_eq(h_worker()->stats.port[0].nd_replies, 1);
 	cr_assert_eq(punt_drain(), 0);
-	cr_assert_eq(drops_total(), 0);
+	cr_assert_eq(h_drops_total(), 0);
 
 	/* The link-local address is ours too. */
 	h_tx_clear();
 	cr_assert_eq(pmip_nd_ns_build(f, sizeof(f), H_MAC_MN, &mn_ll, &dp.ports[0].addrs[0], NULL),
 		     86);
-	rx1(0, mk(f, sizeof(f)));
+	h_rx1(0, mk(f, sizeof(f)));
 	cr_assert_eq(h_tx_count(0), 1);
 	ip = ipv(h_tx(0, 0));
 	cr_assert_eq(pmip_nd_na_parse(&ip, bytes(h_tx(0, 0)) + 54, ip.payload_len, &na),
@@ -477,9 +477,9 @@ Test(fwd_mag, shared_prefix_mns_get_their_own_downlink)
 		     PMIP_CTL_OK);
 	cr_assert_eq(h_binding(11, 0, "2001:db8:5000::", "2001:db8:5000::b", 0, MAC_MN_B),
 		     PMIP_CTL_OK);
-	rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::a", 20, 64));
-	rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::b", 21, 64));
-	rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::b", 22, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::a", 20, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::b", 21, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::b", 22, 64));
 	cr_assert_eq(h_tx_count(0), 3);
 	cr_assert_arr_eq(bytes(h_tx(0, 0)), MAC_MN_A, 6);
 	cr_assert_arr_eq(bytes(h_tx(0, 1)), MAC_MN_B, 6);
@@ -487,18 +487,18 @@ Test(fwd_mag, shared_prefix_mns_get_their_own_downlink)
 	cr_assert_eq(h_worker()->bctr[10].down_pkts, 1);
 	cr_assert_eq(h_worker()->bctr[11].down_pkts, 2);
 	/* An address of the shared prefix that no MN holds. */
-	rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::c", 20, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::c", 20, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_BINDING), 1);
 	h_tx_clear();
 
 	/* Uplink: each MN counted on its own binding. */
-	rx1(0, mag_up(MAC_MN_A, "2001:db8:5000::a", CN, 20, 64));
-	rx1(0, mag_up(MAC_MN_B, "2001:db8:5000::b", CN, 20, 64));
+	h_rx1(0, mag_up(MAC_MN_A, "2001:db8:5000::a", CN, 20, 64));
+	h_rx1(0, mag_up(MAC_MN_B, "2001:db8:5000::b", CN, 20, 64));
 	cr_assert_eq(h_tx_count(1), 2);
 	cr_assert_eq(h_worker()->bctr[10].up_pkts, 1);
 	cr_assert_eq(h_worker()->bctr[11].up_pkts, 1);
 	/* The dedicated-prefix MN is unaffected. */
-	rx1(1, mag_down(LMA_CORE, CN, MN, 20, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, MN, 20, 64));
 	cr_assert_eq(h_tx_count(0), 1);
 	cr_assert_arr_eq(bytes(h_tx(0, 0)), H_MAC_MN, 6);
 }
@@ -506,7 +506,7 @@ Test(fwd_mag, shared_prefix_mns_get_their_own_downlink)
 Test(fwd_mag, native_packet_on_core_port_without_route_is_no_route)
 {
 	struct rte_mbuf *m = h_udp(H_MAC_PEER, dp.ports[1].mac, CN, "2001:db8:9::1", 40, 64);
-	rx1(1, m);
+	h_rx1(1, m);
 	cr_assert_eq(h_drops(DP_DROP_NO_ROUTE), 1);
 	cr_assert_eq(h_tx_count(1), 1, "Destination Unreachable back on the core port");
 	struct pmip_icmp6_error e = icmp_err(h_tx(1, 0), H_MAC_PEER, dp.ports[1].mac, MAG_CORE, CN);
@@ -537,10 +537,10 @@ Test(fwd_mag_mtu, downlink_larger_than_access_mtu_is_not_sent)
 	 * forwards the inner packet (RFC 2473 3.2), and a router must not
 	 * send a packet larger than the outgoing link's MTU (RFC 8200 5;
 	 * RFC 4443 3.2: drop it, Packet Too Big to the source). */
-	rx1(1, mag_down(LMA_CORE, CN, MN, 1280 - 48, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, MN, 1280 - 48, 64));
 	cr_assert_eq(h_tx_count(0), 1, "1280 bytes fit");
 	h_tx_clear();
-	rx1(1, mag_down(LMA_CORE, CN, MN, 1460 - 48, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, MN, 1460 - 48, 64));
 	cr_assert_eq(h_tx_count(0), 0, "1460 bytes do not fit a 1280 link");
 	cr_assert_eq(h_drops(DP_DROP_TOO_BIG), 1);
 }

@@ -19,7 +19,7 @@ Test(fwd_lma, downlink_is_encapsulated_to_the_serving_mag)
 	uint8_t inner[40 + 38];
 	memcpy(inner, bytes(m) + 14, sizeof(inner));
 	inner[7] = 63;
-	rx1(1, m);
+	h_rx1(1, m);
 	cr_assert_eq(h_tx_count(0), 1);
 	assert_encap(h_tx(0, 0), H_MAC_PEER, MAG1, inner, sizeof(inner));
 	cr_assert_eq(h_worker()->bctr[1].down_pkts, 1);
@@ -28,17 +28,17 @@ Test(fwd_lma, downlink_is_encapsulated_to_the_serving_mag)
 	m = lma_native(CN, "2001:db8:2000::77", 30, 64);
 	memcpy(inner, bytes(m) + 14, sizeof(inner));
 	inner[7] = 63;
-	rx1(1, m);
+	h_rx1(1, m);
 	cr_assert_eq(h_tx_count(0), 2);
 	assert_encap(h_tx(0, 1), H_MAC_PEER2, MAG2, inner, sizeof(inner));
 	cr_assert_eq(h_worker()->bctr[2].down_pkts, 1);
 	cr_assert_eq(h_tx_count(1), 0);
-	cr_assert_eq(drops_total(), 0);
+	cr_assert_eq(h_drops_total(), 0);
 }
 
 Test(fwd_lma, downlink_too_big_for_tunnel_gets_packet_too_big)
 {
-	rx1(1, lma_native(CN, MN1, 1461 - 48, 64));
+	h_rx1(1, lma_native(CN, MN1, 1461 - 48, 64));
 	cr_assert_eq(h_drops(DP_DROP_TOO_BIG), 1);
 	cr_assert_eq(h_tx_count(0), 0);
 	cr_assert_eq(h_tx_count(1), 1);
@@ -49,7 +49,7 @@ Test(fwd_lma, downlink_too_big_for_tunnel_gets_packet_too_big)
 
 Test(fwd_lma, downlink_hop_limit_1_gets_time_exceeded)
 {
-	rx1(1, lma_native(CN, MN1, 10, 1));
+	h_rx1(1, lma_native(CN, MN1, 10, 1));
 	cr_assert_eq(h_drops(DP_DROP_HOP_LIMIT), 1);
 	cr_assert_eq(h_tx_count(0), 0);
 	cr_assert_eq(h_tx_count(1), 1);
@@ -61,8 +61,8 @@ Test(fwd_lma, shared_prefix_bindings_route_by_address)
 {
 	cr_assert_eq(h_binding(3, 0, "2001:db8:3000::", "2001:db8:3000::a", 0, NULL), PMIP_CTL_OK);
 	cr_assert_eq(h_binding(4, 1, "2001:db8:3000::", "2001:db8:3000::b", 0, NULL), PMIP_CTL_OK);
-	rx1(1, lma_native(CN, "2001:db8:3000::a", 10, 64));
-	rx1(1, lma_native(CN, "2001:db8:3000::b", 10, 64));
+	h_rx1(1, lma_native(CN, "2001:db8:3000::a", 10, 64));
+	h_rx1(1, lma_native(CN, "2001:db8:3000::b", 10, 64));
 	cr_assert_eq(h_tx_count(0), 2);
 	cr_assert_arr_eq(bytes(h_tx(0, 0)), H_MAC_PEER, 6);
 	assert_dst(h_tx(0, 0), MAG1);
@@ -73,16 +73,16 @@ Test(fwd_lma, shared_prefix_bindings_route_by_address)
 
 	/* An unbound address of the shared prefix goes by the route table:
 	 * none here. */
-	rx1(1, lma_native(CN, "2001:db8:3000::c", 10, 64));
+	h_rx1(1, lma_native(CN, "2001:db8:3000::c", 10, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_ROUTE), 1);
 	cr_assert_eq(h_tx_count(0), 2);
 
 	/* Uplink: each address only from its own MAG. */
 	h_tx_clear();
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, "2001:db8:3000::a", CN, 10, 64));
-	rx1(0, lma_tun(H_MAC_PEER2, MAG2, "2001:db8:3000::b", CN, 10, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, "2001:db8:3000::a", CN, 10, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER2, MAG2, "2001:db8:3000::b", CN, 10, 64));
 	cr_assert_eq(h_tx_count(1), 2);
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, "2001:db8:3000::b", CN, 10, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, "2001:db8:3000::b", CN, 10, 64));
 	cr_assert_eq(h_drops(DP_DROP_SPOOFED_SOURCE), 1);
 	cr_assert_eq(h_worker()->bctr[3].up_pkts, 1);
 	cr_assert_eq(h_worker()->bctr[4].up_pkts, 1);
@@ -94,7 +94,7 @@ Test(fwd_lma, uplink_from_the_right_mag_is_forwarded_to_the_cn)
 	uint8_t inner[40 + 58];
 	memcpy(inner, bytes(m) + 54, sizeof(inner));
 	inner[7] = 59;
-	rx1(0, m);
+	h_rx1(0, m);
 	cr_assert_eq(h_tx_count(1), 1, "to the network port");
 	struct rte_mbuf *o = h_tx(1, 0);
 	cr_assert_eq(rte_pktmbuf_pkt_len(o), 14 + sizeof(inner));
@@ -107,41 +107,41 @@ Test(fwd_lma, uplink_from_the_right_mag_is_forwarded_to_the_cn)
 	cr_assert_eq(h_worker()->bctr[1].up_bytes, sizeof(inner));
 	cr_assert_eq(h_worker()->bctr[2].up_pkts, 0);
 	cr_assert_eq(h_tx_count(0), 0);
-	cr_assert_eq(drops_total(), 0);
+	cr_assert_eq(h_drops_total(), 0);
 }
 
 Test(fwd_lma, uplink_with_unknown_inner_source_is_spoofed)
 {
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, "2001:db8:7777::1", CN, 20, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, "2001:db8:7777::1", CN, 20, 64));
 	cr_assert_eq(h_drops(DP_DROP_SPOOFED_SOURCE), 1);
-	cr_assert_eq(drops_total(), 1);
-	cr_assert_eq(tx_total(), 0);
+	cr_assert_eq(h_drops_total(), 1);
+	cr_assert_eq(h_tx_total(), 0);
 	/* Also from a node that is no MAG at all. */
-	rx1(0, lma_tun(MAC_OTHER, "2001:db8:c::9", MN1, CN, 20, 64));
+	h_rx1(0, lma_tun(MAC_OTHER, "2001:db8:c::9", MN1, CN, 20, 64));
 	cr_assert_eq(h_drops(DP_DROP_SPOOFED_SOURCE), 2);
-	cr_assert_eq(tx_total(), 0);
+	cr_assert_eq(h_tx_total(), 0);
 	cr_assert_eq(h_worker()->bctr[1].up_pkts, 0);
 }
 
 Test(fwd_lma, uplink_with_source_of_the_other_mag_is_spoofed)
 {
 	/* MN2 is served by MAG2; MAG1 sends with its address. */
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, MN2, CN, 20, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN2, CN, 20, 64));
 	cr_assert_eq(h_drops(DP_DROP_SPOOFED_SOURCE), 1);
-	cr_assert_eq(drops_total(), 1);
-	cr_assert_eq(tx_total(), 0);
+	cr_assert_eq(h_drops_total(), 1);
+	cr_assert_eq(h_tx_total(), 0);
 	cr_assert_eq(h_worker()->bctr[1].up_pkts, 0);
 	cr_assert_eq(h_worker()->bctr[2].up_pkts, 0);
 }
 
 Test(fwd_lma, uplink_with_link_local_or_multicast_source_is_spoofed)
 {
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, "fe80::1", CN, 20, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, "fe80::1", CN, 20, 64));
 	cr_assert_eq(h_drops(DP_DROP_SPOOFED_SOURCE), 1);
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, "ff02::1", CN, 20, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, "ff02::1", CN, 20, 64));
 	cr_assert_eq(h_drops(DP_DROP_SPOOFED_SOURCE), 2);
-	cr_assert_eq(drops_total(), 2);
-	cr_assert_eq(tx_total(), 0);
+	cr_assert_eq(h_drops_total(), 2);
+	cr_assert_eq(h_tx_total(), 0);
 }
 
 Test(fwd_lma, native_link_local_is_never_forwarded)
@@ -149,15 +149,15 @@ Test(fwd_lma, native_link_local_is_never_forwarded)
 	/* Even with a default route that would carry it. */
 	cr_assert_eq(h_neigh(3, 1, "2001:db8:e::fe", MAC_RTR, true), PMIP_CTL_OK);
 	cr_assert_eq(h_route("::", 0, PMIP_ROUTE_GATEWAY, 1, 3, "2001:db8:e::fe"), PMIP_CTL_OK);
-	rx1(1, lma_native(CN, "fe80::1", 20, 64));
-	rx1(1, lma_native("fe80::1", MN1, 20, 64));
-	rx1(0, h_udp(H_MAC_PEER, dp.ports[0].mac, MAG1, "fe80::2", 20, 64));
+	h_rx1(1, lma_native(CN, "fe80::1", 20, 64));
+	h_rx1(1, lma_native("fe80::1", MN1, 20, 64));
+	h_rx1(0, h_udp(H_MAC_PEER, dp.ports[0].mac, MAG1, "fe80::2", 20, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_ROUTE), 3);
-	cr_assert_eq(drops_total(), 3);
-	cr_assert_eq(tx_total(), 0, "no packet and no error");
+	cr_assert_eq(h_drops_total(), 3);
+	cr_assert_eq(h_tx_total(), 0, "no packet and no error");
 	cr_assert_eq(h_worker()->bctr[1].down_pkts, 0);
 	/* A global destination does take the default route. */
-	rx1(1, lma_native(CN, "2001:db8:4444::1", 20, 64));
+	h_rx1(1, lma_native(CN, "2001:db8:4444::1", 20, 64));
 	cr_assert_eq(h_tx_count(1), 1);
 	cr_assert_arr_eq(bytes(h_tx(1, 0)), MAC_RTR, 6);
 }
@@ -172,9 +172,9 @@ Test(fwd_lma, decapsulated_link_local_destination_is_not_forwarded)
 	 * this for native packets, counted as no_route). */
 	cr_assert_eq(h_neigh(3, 1, "2001:db8:e::fe", MAC_RTR, true), PMIP_CTL_OK);
 	cr_assert_eq(h_route("::", 0, PMIP_ROUTE_GATEWAY, 1, 3, "2001:db8:e::fe"), PMIP_CTL_OK);
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, "fe80::1", 20, 64));
-	cr_assert_eq(tx_total(), 0, "not forwarded");
-	cr_assert_eq(drops_total(), 1);
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, "fe80::1", 20, 64));
+	cr_assert_eq(h_tx_total(), 0, "not forwarded");
+	cr_assert_eq(h_drops_total(), 1);
 	cr_assert_eq(h_drops(DP_DROP_NO_ROUTE), 1);
 }
 
@@ -184,13 +184,13 @@ Test(fwd_lma, mn_to_mn_is_reencapsulated_to_the_destination_mag)
 	uint8_t inner[40 + 48];
 	memcpy(inner, bytes(m) + 54, sizeof(inner));
 	inner[7] = 59;
-	rx1(0, m);
+	h_rx1(0, m);
 	cr_assert_eq(h_tx_count(0), 1, "back into the core, to MAG2");
 	cr_assert_eq(h_tx_count(1), 0);
 	assert_encap(h_tx(0, 0), H_MAC_PEER2, MAG2, inner, sizeof(inner));
 	cr_assert_eq(h_worker()->bctr[1].up_pkts, 1);
 	cr_assert_eq(h_worker()->bctr[2].down_pkts, 1);
-	cr_assert_eq(drops_total(), 0);
+	cr_assert_eq(h_drops_total(), 0);
 }
 
 Test(fwd_lma, no_route_native_gets_destination_unreachable)
@@ -198,9 +198,9 @@ Test(fwd_lma, no_route_native_gets_destination_unreachable)
 	struct rte_mbuf *m = lma_native(CN, "2001:db8:9999::1", 30, 64);
 	uint8_t inv[40 + 38];
 	memcpy(inv, bytes(m) + 14, sizeof(inv));
-	rx1(1, m);
+	h_rx1(1, m);
 	cr_assert_eq(h_drops(DP_DROP_NO_ROUTE), 1);
-	cr_assert_eq(drops_total(), 1);
+	cr_assert_eq(h_drops_total(), 1);
 	cr_assert_eq(h_tx_count(0), 0);
 	cr_assert_eq(h_tx_count(1), 1);
 	struct rte_mbuf *o = h_tx(1, 0);
@@ -214,20 +214,20 @@ Test(fwd_lma, no_route_native_gets_destination_unreachable)
 
 Test(fwd_lma, no_route_decapsulated_gets_no_error)
 {
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, "2001:db8:9999::1", 30, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, "2001:db8:9999::1", 30, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_ROUTE), 1);
-	cr_assert_eq(drops_total(), 1);
-	cr_assert_eq(tx_total(), 0, "no error into the core or the network");
+	cr_assert_eq(h_drops_total(), 1);
+	cr_assert_eq(h_tx_total(), 0, "no error into the core or the network");
 	cr_assert_eq(h_worker()->stats.icmp_sent, 0);
 	cr_assert_eq(h_worker()->bctr[1].up_pkts, 1, "it did come from the MN's MAG");
 }
 
 Test(fwd_lma, unresolved_on_link_destination_asks_cp)
 {
-	rx1(1, lma_native(CN, "2001:db8:e::200", 10, 64)); /* no neighbour entry */
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, "2001:db8:e::200", 10, 64));
+	h_rx1(1, lma_native(CN, "2001:db8:e::200", 10, 64)); /* no neighbour entry */
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, "2001:db8:e::200", 10, 64));
 	cr_assert_eq(h_drops(DP_DROP_NEIGH_UNRESOLVED), 2);
-	cr_assert_eq(tx_total(), 0);
+	cr_assert_eq(h_tx_total(), 0);
 	struct pmip_evt_msg e;
 	cr_assert(h_evt(&e));
 	cr_assert_eq(e.type, PMIP_EVT_NEIGH_MISS);
@@ -242,7 +242,7 @@ Test(fwd_lma, gateway_route_via_neighbour)
 	cr_assert_eq(h_neigh(3, 1, "2001:db8:e::fe", MAC_RTR, true), PMIP_CTL_OK);
 	cr_assert_eq(h_route("2001:db8:9000::", 36, PMIP_ROUTE_GATEWAY, 1, 3, "2001:db8:e::fe"),
 		     PMIP_CTL_OK);
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, "2001:db8:9000::1", 30, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, "2001:db8:9000::1", 30, 64));
 	cr_assert_eq(h_tx_count(1), 1);
 	struct rte_mbuf *o = h_tx(1, 0);
 	cr_assert_arr_eq(bytes(o), MAC_RTR, 6, "the gateway's MAC");
@@ -252,13 +252,13 @@ Test(fwd_lma, gateway_route_via_neighbour)
 	assert_addr(&ip.src, MN1);
 	cr_assert_eq(ip.hop_limit, 63);
 	/* More specific connected route still wins for the CN. */
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, CN, 30, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, CN, 30, 64));
 	cr_assert_eq(h_tx_count(1), 2);
 	cr_assert_arr_eq(bytes(h_tx(1, 1)), H_MAC_CN, 6);
 
 	/* Gateway unresolved: cp is asked for the gateway's address. */
 	cr_assert_eq(h_neigh(3, 1, "2001:db8:e::fe", MAC_RTR, false), PMIP_CTL_OK);
-	rx1(1, lma_native(CN, "2001:db8:9000::2", 30, 64));
+	h_rx1(1, lma_native(CN, "2001:db8:9000::2", 30, 64));
 	cr_assert_eq(h_drops(DP_DROP_NEIGH_UNRESOLVED), 1);
 	struct pmip_evt_msg e;
 	cr_assert(h_evt(&e));
@@ -283,12 +283,12 @@ Test(fwd_lma, many_routes_go_through_the_fib)
 	for (int round = 0; round < 2; round++) {
 		h_tx_clear();
 		uint64_t bh = h_drops(DP_DROP_BLACKHOLE);
-		rx1(1, lma_native(CN, "2001:db8:9000:3::1", 30, 64));
+		h_rx1(1, lma_native(CN, "2001:db8:9000:3::1", 30, 64));
 		cr_assert_eq(h_drops(DP_DROP_BLACKHOLE), bh + 1, "round %d: the /64 wins", round);
-		rx1(1, lma_native(CN, "2001:db8:9000:ff::1", 30, 64));
+		h_rx1(1, lma_native(CN, "2001:db8:9000:ff::1", 30, 64));
 		cr_assert_eq(h_tx_count(1), 1, "round %d: the /36 takes the rest", round);
 		cr_assert_arr_eq(bytes(h_tx(1, 0)), MAC_RTR, 6);
-		rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, CN, 30, 64));
+		h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, CN, 30, 64));
 		cr_assert_eq(h_tx_count(1), 2, "round %d: the connected /64", round);
 		/* Down to the linear table: the same answers. */
 		for (unsigned i = 4; i <= DP_ROUTES_LINEAR + 4 && round == 0; i++) {
@@ -303,40 +303,40 @@ Test(fwd_lma, many_routes_go_through_the_fib)
 Test(fwd_lma, blackhole_route_drops)
 {
 	cr_assert_eq(h_route("2001:db8:dead::", 48, PMIP_ROUTE_BLACKHOLE, 0, 0, NULL), PMIP_CTL_OK);
-	rx1(1, lma_native(CN, "2001:db8:dead::1", 30, 64));
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, "2001:db8:dead:1::1", 30, 64));
+	h_rx1(1, lma_native(CN, "2001:db8:dead::1", 30, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, "2001:db8:dead:1::1", 30, 64));
 	cr_assert_eq(h_drops(DP_DROP_BLACKHOLE), 2);
-	cr_assert_eq(drops_total(), 2);
-	cr_assert_eq(tx_total(), 0, "no error either");
+	cr_assert_eq(h_drops_total(), 2);
+	cr_assert_eq(h_tx_total(), 0, "no error either");
 }
 
 Test(fwd_lma, route_delete_gives_no_route_again)
 {
 	cr_assert_eq(h_neigh(3, 1, "2001:db8:e::fe", MAC_RTR, true), PMIP_CTL_OK);
 	cr_assert_eq(h_route("::", 0, PMIP_ROUTE_GATEWAY, 1, 3, "2001:db8:e::fe"), PMIP_CTL_OK);
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, "2001:db8:4444::1", 30, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, "2001:db8:4444::1", 30, 64));
 	cr_assert_eq(h_tx_count(1), 1);
 	cr_assert_arr_eq(bytes(h_tx(1, 0)), MAC_RTR, 6);
 	h_tx_clear();
 	cr_assert_eq(ctl_route_del("::", 0), PMIP_CTL_OK);
 	cr_assert_eq(ctl_route_del("::", 0), PMIP_CTL_REJECT_NO_SUCH_ID);
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, "2001:db8:4444::1", 30, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, "2001:db8:4444::1", 30, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_ROUTE), 1);
-	cr_assert_eq(tx_total(), 0);
+	cr_assert_eq(h_tx_total(), 0);
 	/* The connected route is still there. */
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, CN, 30, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, CN, 30, 64));
 	cr_assert_eq(h_tx_count(1), 1);
 	/* Delete that too: nothing is routed. */
 	cr_assert_eq(ctl_route_del("2001:db8:e::", 64), PMIP_CTL_OK);
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, CN, 30, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, CN, 30, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_ROUTE), 2);
 	cr_assert_eq(h_tx_count(1), 1);
 }
 
 Test(fwd_lma, handover_moves_traffic_and_keeps_counters)
 {
-	rx1(1, lma_native(CN, MN1, 10, 64));
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, CN, 10, 64));
+	h_rx1(1, lma_native(CN, MN1, 10, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, CN, 10, 64));
 	cr_assert_eq(h_tx_count(0), 1);
 	assert_dst(h_tx(0, 0), MAG1);
 	h_tx_clear();
@@ -345,15 +345,15 @@ Test(fwd_lma, handover_moves_traffic_and_keeps_counters)
 	/* Handover to MAG2: same id, same keys, another tunnel. */
 	cr_assert_eq(h_binding(1, 1, HNP1, NULL, 0, NULL), PMIP_CTL_OK);
 	cr_assert_eq(dp.tables.n_bindings, nb, "still one binding");
-	rx1(1, lma_native(CN, MN1, 10, 64));
+	h_rx1(1, lma_native(CN, MN1, 10, 64));
 	cr_assert_eq(h_tx_count(0), 1);
 	cr_assert_arr_eq(bytes(h_tx(0, 0)), H_MAC_PEER2, 6);
 	assert_dst(h_tx(0, 0), MAG2);
 	h_tx_clear();
 	/* Uplink now only from MAG2. */
-	rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, CN, 10, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, CN, 10, 64));
 	cr_assert_eq(h_drops(DP_DROP_SPOOFED_SOURCE), 1);
-	rx1(0, lma_tun(H_MAC_PEER2, MAG2, MN1, CN, 10, 64));
+	h_rx1(0, lma_tun(H_MAC_PEER2, MAG2, MN1, CN, 10, 64));
 	cr_assert_eq(h_tx_count(1), 1);
 	cr_assert_eq(h_worker()->bctr[1].down_pkts, 2, "counters kept over the handover");
 	cr_assert_eq(h_worker()->bctr[1].up_pkts, 2);

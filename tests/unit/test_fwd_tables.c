@@ -50,9 +50,9 @@ Test(tables, binding_set_rejects)
 	cr_assert_eq(dp.tables.n_bindings, 1, "nothing applied");
 	cr_assert_eq(h_binding_del(8), PMIP_CTL_REJECT_NO_SUCH_ID);
 	/* Binding 7 unaffected. */
-	rx1(0, mag_up(H_MAC_MN, MN, CN, 10, 64));
+	h_rx1(0, mag_up(H_MAC_MN, MN, CN, 10, 64));
 	cr_assert_eq(h_tx_count(1), 1);
-	cr_assert_eq(drops_total(), 0);
+	cr_assert_eq(h_drops_total(), 0);
 	/* And the rejected keys are free. */
 	m = binding_msg(8, 0, "2001:db8:2::", H_MAC_MN);
 	cr_assert_eq(h_apply(&m), PMIP_CTL_OK);
@@ -74,10 +74,10 @@ Test(tables, shared_and_dedicated_prefixes_exclude_each_other)
 		     PMIP_CTL_REJECT_KEY_IN_USE);
 	cr_assert_eq(dp.tables.n_bindings, 2);
 	/* Nothing left behind by the rejects: 2001:db8:1000::5 is free. */
-	rx1(1, mag_down(LMA_CORE, CN, "2001:db8:1000::5", 10, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:1000::5", 10, 64));
 	cr_assert_eq(h_tx_count(0), 1);
 	cr_assert_arr_eq(bytes(h_tx(0, 0)), H_MAC_MN, 6, "still binding 7's prefix");
-	rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::a", 10, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::a", 10, 64));
 	cr_assert_eq(h_tx_count(0), 2);
 	cr_assert_arr_eq(bytes(h_tx(0, 1)), MAC_MN_A, 6);
 	cr_assert_eq(h_binding(23, 0, "2001:db8:5000::", "2001:db8:5000::b", 0, MAC_MN_B),
@@ -94,7 +94,7 @@ Test(tables, rejected_binding_update_keeps_the_old_binding)
 	cr_assert_eq(h_binding(8, 0, "2001:db8:2::", NULL, 0, MAC_MN_A), PMIP_CTL_OK);
 	cr_assert_eq(h_binding(8, 0, HNP, NULL, 0, MAC_MN_A), PMIP_CTL_REJECT_KEY_IN_USE);
 	cr_assert_eq(dp.tables.n_bindings, 2, "binding 8 still counted");
-	rx1(1, mag_down(LMA_CORE, CN, "2001:db8:2::1", 10, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:2::1", 10, 64));
 	cr_assert_eq(h_tx_count(0), 1, "binding 8 still forwards");
 }
 
@@ -178,9 +178,9 @@ Test(tables, counts_follow_sets_and_deletes)
 	k.ip = h_ip("2001:db8:c::6");
 	cr_assert_geq(rte_hash_lookup(dp.tables.neigh, &k), 0);
 	/* The old HNP is gone. */
-	rx1(1, mag_down(LMA_CORE, CN, "2001:db8:2::1", 10, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:2::1", 10, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_BINDING), 1);
-	rx1(1, mag_down(LMA_CORE, CN, "2001:db8:3::1", 10, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:3::1", 10, 64));
 	cr_assert_eq(h_tx_count(0), 1);
 	cr_assert_arr_eq(bytes(h_tx(0, 0)), MAC_MN_A, 6);
 
@@ -198,13 +198,13 @@ Test(tables, delete_then_readd_same_keys)
 {
 	for (unsigned i = 0; i < 3; i++) {
 		cr_assert_eq(h_binding_del(7), PMIP_CTL_OK);
-		rx1(0, mag_up(H_MAC_MN, MN, CN, 10, 64));
+		h_rx1(0, mag_up(H_MAC_MN, MN, CN, 10, 64));
 		cr_assert_eq(h_drops(DP_DROP_NO_BINDING), 2 * i + 1);
-		rx1(1, mag_down(LMA_CORE, CN, MN, 10, 64));
+		h_rx1(1, mag_down(LMA_CORE, CN, MN, 10, 64));
 		cr_assert_eq(h_drops(DP_DROP_NO_BINDING), 2 * i + 2);
 		cr_assert_eq(h_binding(7, 0, HNP, NULL, 0, H_MAC_MN), PMIP_CTL_OK);
-		rx1(0, mag_up(H_MAC_MN, MN, CN, 10, 64));
-		rx1(1, mag_down(LMA_CORE, CN, MN, 10, 64));
+		h_rx1(0, mag_up(H_MAC_MN, MN, CN, 10, 64));
+		h_rx1(1, mag_down(LMA_CORE, CN, MN, 10, 64));
 		cr_assert_eq(h_tx_count(1), 1);
 		cr_assert_eq(h_tx_count(0), 1);
 		h_tx_clear();
@@ -212,7 +212,7 @@ Test(tables, delete_then_readd_same_keys)
 	/* The same keys under another id. */
 	cr_assert_eq(h_binding_del(7), PMIP_CTL_OK);
 	cr_assert_eq(h_binding(9, 0, HNP, NULL, 0, H_MAC_MN), PMIP_CTL_OK);
-	rx1(0, mag_up(H_MAC_MN, MN, CN, 10, 64));
+	h_rx1(0, mag_up(H_MAC_MN, MN, CN, 10, 64));
 	cr_assert_eq(h_worker()->bctr[9].up_pkts, 1);
 }
 
@@ -240,7 +240,7 @@ Test(tables, add_delete_10000_times_never_fills)
 		cr_assert_eq(h_binding(id, 0, hnp, NULL, 0, MAC_MN_A), PMIP_CTL_OK, "id %u", id);
 	}
 	cr_assert_eq(dp.tables.n_bindings, 1024);
-	rx1(1, mag_down(LMA_CORE, CN, "2001:db8:9:3ff::1", 10, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:9:3ff::1", 10, 64));
 	cr_assert_eq(h_tx_count(0), 1);
 	cr_assert_eq(h_worker()->bctr[1023].down_pkts, 1);
 }
@@ -249,16 +249,16 @@ Test(tables, tunnel_delete_drops_no_tunnel)
 {
 	cr_assert_eq(ctl_del(PMIP_CTL_TUNNEL_DEL, 0), PMIP_CTL_OK);
 	cr_assert_eq(dp.tables.n_tunnels, 0);
-	rx1(0, mag_up(H_MAC_MN, MN, CN, 10, 64));
+	h_rx1(0, mag_up(H_MAC_MN, MN, CN, 10, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_TUNNEL), 1);
-	cr_assert_eq(tx_total(), 0);
-	rx1(1, mag_down(LMA_CORE, CN, MN, 10, 64));
+	cr_assert_eq(h_tx_total(), 0);
+	h_rx1(1, mag_down(LMA_CORE, CN, MN, 10, 64));
 	cr_assert_eq(h_tx_count(0), 0, "no downlink without the tunnel");
-	cr_assert_eq(drops_total(), 2);
+	cr_assert_eq(h_drops_total(), 2);
 	/* No new binding on a missing tunnel; the tunnel back: traffic flows. */
 	cr_assert_eq(h_binding(8, 0, "2001:db8:2::", NULL, 0, MAC_MN_A), PMIP_CTL_REJECT_NO_SUCH_ID);
 	cr_assert_eq(h_tunnel(0, 1, MAG_CORE, LMA_CORE, 0, 1500), PMIP_CTL_OK);
-	rx1(0, mag_up(H_MAC_MN, MN, CN, 10, 64));
+	h_rx1(0, mag_up(H_MAC_MN, MN, CN, 10, 64));
 	cr_assert_eq(h_tx_count(1), 1);
 }
 
@@ -273,14 +273,14 @@ Test(tables, shared_prefix_refcount)
 
 	cr_assert_eq(h_binding_del(20), PMIP_CTL_OK);
 	cr_assert_geq(rte_hash_lookup(dp.tables.bind_prefix, key), 0, "still shared by 21");
-	rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::b", 10, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::b", 10, 64));
 	cr_assert_eq(h_tx_count(0), 1, "the other MN still reached");
 	cr_assert_arr_eq(bytes(h_tx(0, 0)), MAC_MN_B, 6);
-	rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::a", 10, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::a", 10, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_BINDING), 1);
-	rx1(0, mag_up(MAC_MN_B, "2001:db8:5000::b", CN, 10, 64));
+	h_rx1(0, mag_up(MAC_MN_B, "2001:db8:5000::b", CN, 10, 64));
 	cr_assert_eq(h_tx_count(1), 1);
-	rx1(0, mag_up(MAC_MN_A, "2001:db8:5000::a", CN, 10, 64));
+	h_rx1(0, mag_up(MAC_MN_A, "2001:db8:5000::a", CN, 10, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_BINDING), 2);
 
 	cr_assert_eq(h_binding_del(21), PMIP_CTL_OK);
@@ -289,7 +289,7 @@ Test(tables, shared_prefix_refcount)
 	/* The prefix can now be a dedicated HNP. */
 	cr_assert_eq(h_binding(22, 0, S, NULL, 0, MAC_MN_A), PMIP_CTL_OK);
 	h_tx_clear();
-	rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::b", 10, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::b", 10, 64));
 	cr_assert_eq(h_tx_count(0), 1);
 	cr_assert_arr_eq(bytes(h_tx(0, 0)), MAC_MN_A, 6);
 }
@@ -299,15 +299,15 @@ Test(tables, mag_handover_to_another_lma_tunnel)
 	cr_assert_eq(h_neigh(1, 1, "2001:db8:c::5", H_MAC_PEER2, true), PMIP_CTL_OK);
 	cr_assert_eq(h_tunnel(1, 1, MAG_CORE, "2001:db8:c::5", 1, 1500), PMIP_CTL_OK);
 	cr_assert_eq(h_binding(7, 1, HNP, NULL, 0, H_MAC_MN), PMIP_CTL_OK);
-	rx1(0, mag_up(H_MAC_MN, MN, CN, 10, 64));
+	h_rx1(0, mag_up(H_MAC_MN, MN, CN, 10, 64));
 	cr_assert_eq(h_tx_count(1), 1);
 	cr_assert_arr_eq(bytes(h_tx(1, 0)), H_MAC_PEER2, 6);
 	assert_dst(h_tx(1, 0), "2001:db8:c::5");
 	/* Downlink only from the new LMA. */
-	rx1(1, mag_down(LMA_CORE, CN, MN, 10, 64));
+	h_rx1(1, mag_down(LMA_CORE, CN, MN, 10, 64));
 	cr_assert_eq(h_drops(DP_DROP_TUNNEL_MISMATCH), 1);
 	struct rte_mbuf *in = h_udp(H_MAC_CN, H_MAC_CN, CN, MN, 10, 64);
-	rx1(1, h_tunnelled(H_MAC_PEER2, dp.ports[1].mac, "2001:db8:c::5", MAG_CORE, in));
+	h_rx1(1, h_tunnelled(H_MAC_PEER2, dp.ports[1].mac, "2001:db8:c::5", MAG_CORE, in));
 	cr_assert_eq(h_tx_count(0), 1);
 	cr_assert_eq(h_worker()->bctr[7].up_pkts, 1);
 	cr_assert_eq(h_worker()->bctr[7].down_pkts, 1);
@@ -322,8 +322,8 @@ struct acct {
 
 static struct acct acct_now(void)
 {
-	return (struct acct){ drops_total(), tx_total(), h_worker()->stats.icmp_sent,
-			      punted_total() };
+	return (struct acct){ h_drops_total(), h_tx_total(), h_worker()->stats.icmp_sent,
+			      h_punted_total() };
 }
 
 /* Feed one frame; it must be transmitted, punted or dropped under exactly
@@ -335,7 +335,7 @@ static char feed_one(uint16_t port, const uint8_t *f, size_t len, const char *wh
 	uint64_t before[DP_DROP_COUNT];
 	for (unsigned r = 0; r < DP_DROP_COUNT; r++)
 		before[r] = h_drops((enum dp_drop_reason)r);
-	rx1(port, mk(f, len));
+	h_rx1(port, mk(f, len));
 	struct acct b = acct_now();
 	unsigned reasons = 0;
 	for (unsigned r = 0; r < DP_DROP_COUNT; r++)
@@ -435,21 +435,21 @@ Test(malformed, not_ipv6_and_chained_mbufs, .init = mag_setup, .fini = h_fini)
 	memcpy(g, f, sizeof(f));
 	g[12] = 0x08;
 	g[13] = 0x00; /* IPv4 */
-	rx1(0, mk(g, sizeof(g)));
+	h_rx1(0, mk(g, sizeof(g)));
 	cr_assert_eq(h_drops(DP_DROP_ETHERTYPE), 1);
 	memcpy(g, f, sizeof(f));
 	g[14] = 0x40; /* version 4 */
-	rx1(0, mk(g, sizeof(g)));
+	h_rx1(0, mk(g, sizeof(g)));
 	memcpy(g, f, sizeof(f));
 	g[18] = g[19] = 0; /* payload length 0 (jumbogram) */
-	rx1(0, mk(g, sizeof(g)));
+	h_rx1(0, mk(g, sizeof(g)));
 	cr_assert_eq(h_drops(DP_DROP_IPV6_MALFORMED), 2);
 	/* Two segments. */
 	struct rte_mbuf *a = mk(f, 40), *b = mk(f + 40, sizeof(f) - 40);
 	cr_assert_eq(rte_pktmbuf_chain(a, b), 0);
-	rx1(0, a);
+	h_rx1(0, a);
 	cr_assert_eq(h_drops(DP_DROP_MULTI_SEGMENT), 1);
-	cr_assert_eq(drops_total(), 4);
-	cr_assert_eq(tx_total(), 0);
+	cr_assert_eq(h_drops_total(), 4);
+	cr_assert_eq(h_tx_total(), 0);
 	cr_assert_eq(h_worker()->stats.port[0].drops, 4);
 }

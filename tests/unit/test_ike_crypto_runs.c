@@ -16,27 +16,10 @@ struct run_desc {
 	unsigned rekey_req, rekey_resp;     /* IKE SA rekey */
 };
 
-static const char *const psk_frames[NFRAMES] = {
-	"psk_01_init_req", "psk_02_init_resp", "psk_03_init_req", "psk_04_init_resp",
-	"psk_05_init_req", "psk_06_init_resp", "psk_07_auth_req", "psk_08_auth_resp",
-	"psk_09_info_req", "psk_10_info_resp", "psk_11_child_req", "psk_12_child_resp",
-	"psk_13_info_req", "psk_14_info_resp", "psk_15_child_req", "psk_16_child_resp",
-	"psk_17_info_req", "psk_18_info_resp", "psk_19_info_req", "psk_20_info_resp",
-	"psk_21_info_req", "psk_22_info_resp",
-};
-static const char *const cert_frames[NFRAMES] = {
-	"cert_01_init_req", "cert_02_init_resp", "cert_03_init_req", "cert_04_init_resp",
-	"cert_05_auth_req", "cert_06_auth_resp", "cert_07_info_req", "cert_08_info_resp",
-	"cert_09_child_req", "cert_10_child_resp", "cert_11_info_req", "cert_12_info_resp",
-	"cert_13_info_req", "cert_14_info_resp", "cert_15_child_req", "cert_16_child_resp",
-	"cert_17_info_req", "cert_18_info_resp", "cert_19_info_req", "cert_20_info_resp",
-	"cert_21_info_req", "cert_22_info_resp",
-};
-
 /* psk: frames 1-2 are halfopen.py's, 3-4 the COOKIE round trip. cert:
  * 1-2 the INVALID_KE_PAYLOAD round trip. */
-static const struct run_desc psk_desc = { "psk", psk_frames, 5, 6, 7, 8, 11, 12, 15, 16 };
-static const struct run_desc cert_desc = { "cert", cert_frames, 3, 4, 5, 6, 9, 10, 15, 16 };
+static const struct run_desc psk_desc = { "psk", ike_capture_psk, 5, 6, 7, 8, 11, 12, 15, 16 };
+static const struct run_desc cert_desc = { "cert", ike_capture_cert, 3, 4, 5, 6, 9, 10, 15, 16 };
 
 static void frame_name(const struct run_desc *d, unsigned n, char *out, size_t cap)
 {

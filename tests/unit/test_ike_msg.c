@@ -22,28 +22,13 @@
 #include <string.h>
 
 #include "ike_msg.h"
+#include "ike_captures.h"
 #include "test_hex.h"
 
 #define DATA PMIP_SOURCE_ROOT "/tests/data/ike/"
 #define MAXV 4096
 
-static const char *const psk_vectors[] = {
-	"psk_01_init_req", "psk_02_init_resp", "psk_03_init_req", "psk_04_init_resp",
-	"psk_05_init_req", "psk_06_init_resp", "psk_07_auth_req", "psk_08_auth_resp",
-	"psk_09_info_req", "psk_10_info_resp", "psk_11_child_req", "psk_12_child_resp",
-	"psk_13_info_req", "psk_14_info_resp", "psk_15_child_req", "psk_16_child_resp",
-	"psk_17_info_req", "psk_18_info_resp", "psk_19_info_req", "psk_20_info_resp",
-	"psk_21_info_req", "psk_22_info_resp",
-};
-static const char *const cert_vectors[] = {
-	"cert_01_init_req", "cert_02_init_resp", "cert_03_init_req", "cert_04_init_resp",
-	"cert_05_auth_req", "cert_06_auth_resp", "cert_07_info_req", "cert_08_info_resp",
-	"cert_09_child_req", "cert_10_child_resp", "cert_11_info_req", "cert_12_info_resp",
-	"cert_13_info_req", "cert_14_info_resp", "cert_15_child_req", "cert_16_child_resp",
-	"cert_17_info_req", "cert_18_info_resp", "cert_19_info_req", "cert_20_info_resp",
-	"cert_21_info_req", "cert_22_info_resp",
-};
-#define NVEC 22
+#define NVEC IKE_CAPTURE_FRAMES
 
 /* Parse results are large (struct ike_msg is ~9 KB): keep them static. */
 static struct ike_msg M, M2;
@@ -286,12 +271,12 @@ static void check_run(const char *run, const char *const *names)
 
 Test(ike_vectors, psk_equal_tshark_and_rebuild_identical)
 {
-	check_run("psk", psk_vectors);
+	check_run("psk", ike_capture_psk);
 }
 
 Test(ike_vectors, cert_equal_tshark_and_rebuild_identical)
 {
-	check_run("cert", cert_vectors);
+	check_run("cert", ike_capture_cert);
 }
 
 Test(ike_vectors, typed_fields)
@@ -926,10 +911,10 @@ static void mutate_all(const char *const *names)
 
 Test(ike_mutations, truncations_and_bit_flips_psk, .timeout = 300)
 {
-	mutate_all(psk_vectors);
+	mutate_all(ike_capture_psk);
 }
 
 Test(ike_mutations, truncations_and_bit_flips_cert, .timeout = 300)
 {
-	mutate_all(cert_vectors);
+	mutate_all(ike_capture_cert);
 }
