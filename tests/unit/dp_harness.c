@@ -246,8 +246,8 @@ int h_route(const char *prefix, uint8_t len, uint8_t kind, uint16_t port, uint32
 	return h_apply(&m);
 }
 
-int h_binding(uint32_t id, uint32_t tunnel, const char *hnp, const char *hoa, uint16_t port,
-	      const uint8_t mac[6])
+struct pmip_ctl_msg h_binding_msg(uint32_t id, uint32_t tunnel, const char *hnp, const char *hoa,
+				  uint16_t port, const uint8_t mac[6])
 {
 	struct pmip_ctl_msg m = { .type = PMIP_CTL_BINDING_SET };
 	m.u.binding.id = id;
@@ -261,6 +261,13 @@ int h_binding(uint32_t id, uint32_t tunnel, const char *hnp, const char *hoa, ui
 	m.u.binding.access_port = port;
 	if (mac != NULL)
 		memcpy(m.u.binding.mn_mac, mac, 6);
+	return m;
+}
+
+int h_binding(uint32_t id, uint32_t tunnel, const char *hnp, const char *hoa, uint16_t port,
+	      const uint8_t mac[6])
+{
+	struct pmip_ctl_msg m = h_binding_msg(id, tunnel, hnp, hoa, port, mac);
 	return h_apply(&m);
 }
 
@@ -347,6 +354,23 @@ void h_tx_clear(void)
 			rte_pktmbuf_free(b->pkts[i]);
 		b->n = 0;
 	}
+}
+
+struct rte_mbuf *h_frame(const uint8_t *b, size_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
+	cr_assert_not_null(m);
+	if (len > 0) {
+		uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
+		cr_assert_not_null(p);
+		memcpy(p, b, len);
+	}
+	return m;
+}
+
+const uint8_t *h_bytes(struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod(m, const uint8_t *);
 }
 
 void h_rx1(uint16_t port, struct rte_mbuf *m)

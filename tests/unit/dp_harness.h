@@ -42,7 +42,10 @@ int h_tunnel(uint32_t id, uint16_t port, const char *local, const char *remote, 
 	     uint16_t mtu);
 int h_route(const char *prefix, uint8_t len, uint8_t kind, uint16_t port, uint32_t neigh,
 	    const char *gw);
-/* hnp is a /64 prefix; hoa != NULL: shared-prefix binding. */
+/* hnp is a /64 prefix; hoa != NULL: shared-prefix binding. h_binding_msg
+ * builds the message, h_binding applies it. */
+struct pmip_ctl_msg h_binding_msg(uint32_t id, uint32_t tunnel, const char *hnp, const char *hoa,
+				  uint16_t port, const uint8_t mac[6]);
 int h_binding(uint32_t id, uint32_t tunnel, const char *hnp, const char *hoa, uint16_t port,
 	      const uint8_t mac[6]);
 int h_binding_del(uint32_t id);
@@ -70,6 +73,10 @@ struct rte_mbuf *h_tunnelled(const uint8_t src_mac[6], const uint8_t dst_mac[6],
 
 /* Run one burst through the worker's fast path. */
 void h_rx(uint16_t port, struct rte_mbuf **pkts, unsigned n);
+/* An mbuf holding a copy of len bytes of b (a frame from raw bytes). */
+struct rte_mbuf *h_frame(const uint8_t *b, size_t len);
+/* The frame's first byte. */
+const uint8_t *h_bytes(struct rte_mbuf *m);
 /* One frame received on port. */
 void h_rx1(uint16_t port, struct rte_mbuf *m);
 /* Packets queued for a port (not flushed), and clearing them. */

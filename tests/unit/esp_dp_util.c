@@ -22,23 +22,6 @@ void gw_setup(void)
 	h_init(PMIP_ROLE_MAG, ports, 2, "0", 64);
 }
 
-const uint8_t *bytes(struct rte_mbuf *m)
-{
-	return rte_pktmbuf_mtod(m, const uint8_t *);
-}
-
-struct rte_mbuf *mk(const uint8_t *b, size_t len)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
-	cr_assert_not_null(m);
-	if (len > 0) {
-		uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
-		cr_assert_not_null(p);
-		memcpy(p, b, len);
-	}
-	return m;
-}
-
 struct rte_mbuf *copy(struct rte_mbuf *m)
 {
 	struct rte_mbuf *c = rte_pktmbuf_copy(m, dp.pool, 0, UINT32_MAX);
@@ -196,7 +179,7 @@ size_t protect_bytes_(uint32_t sa_id, uint16_t port, const uint8_t *frame, size_
 	cr_assert_not_null(m, "protected under SA %u", sa_id);
 	size_t n = rte_pktmbuf_pkt_len(m);
 	cr_assert_leq(n, cap);
-	memcpy(out, bytes(m), n);
+	memcpy(out, h_bytes(m), n);
 	rte_pktmbuf_free(m);
 	return n;
 }
@@ -274,7 +257,7 @@ struct rte_mbuf *ip_frame(const char *src, const char *dst, uint8_t nh, const ui
 	f[13] = 0xdd;
 	pmip_ipv6_hdr_write(f + 14, &s, &d, nh, (uint16_t)len, 64, 0, 0);
 	memcpy(f + 54, pl, len);
-	return mk(f, 54 + len);
+	return h_frame(f, 54 + len);
 }
 
 /* UDP sport -> dport carrying payload; ulen >= 0 overrides the length field. */

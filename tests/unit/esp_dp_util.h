@@ -55,9 +55,6 @@ extern struct pmip_pkt_msg txmsg;  /* what protect() hands to dp_esp_output() */
 /* The suites' .init: the MAG on port 0, the LMA on port 1, one lcore. */
 void gw_setup(void);
 
-const uint8_t *bytes(struct rte_mbuf *m);
-/* An mbuf holding a copy of len bytes of b. */
-struct rte_mbuf *mk(const uint8_t *b, size_t len);
 struct rte_mbuf *copy(struct rte_mbuf *m);
 /* Packets on the punt ring. */
 unsigned punt_count(void);

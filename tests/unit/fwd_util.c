@@ -21,17 +21,12 @@ const uint8_t MAC_RTR[6] = { 0x02, 0x00, 0x00, 0x00, 0x03, 0x01 };
 
 /* ------------------------------------------------------------- helpers -- */
 
-const uint8_t *bytes(struct rte_mbuf *m)
-{
-	return rte_pktmbuf_mtod(m, const uint8_t *);
-}
-
 /* Parse the IPv6 header of a queued frame. */
 struct pmip_ipv6_view ipv(struct rte_mbuf *m)
 {
 	struct pmip_ipv6_view ip;
 	cr_assert_geq(rte_pktmbuf_pkt_len(m), 14 + 40);
-	cr_assert_eq(pmip_ipv6_parse(bytes(m) + 14, rte_pktmbuf_pkt_len(m) - 14, &ip),
+	cr_assert_eq(pmip_ipv6_parse(h_bytes(m) + 14, rte_pktmbuf_pkt_len(m) - 14, &ip),
 		     PMIP_PKT_ERR_OK);
 	return ip;
 }
@@ -51,25 +46,12 @@ void assert_dst(struct rte_mbuf *m, const char *want)
 	assert_addr(&ip.dst, want);
 }
 
-/* A frame from raw bytes. */
-struct rte_mbuf *mk(const uint8_t *b, size_t len)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
-	cr_assert_not_null(m);
-	if (len > 0) {
-		uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
-		cr_assert_not_null(p);
-		memcpy(p, b, len);
-	}
-	return m;
-}
-
 /* Copy a frame out (and free it). */
 size_t take(struct rte_mbuf *m, uint8_t *out, size_t cap)
 {
 	size_t n = rte_pktmbuf_pkt_len(m);
 	cr_assert_leq(n, cap);
-	memcpy(out, bytes(m), n);
+	memcpy(out, h_bytes(m), n);
 	rte_pktmbuf_free(m);
 	return n;
 }
@@ -106,7 +88,7 @@ struct pmip_icmp6_error icmp_err(struct rte_mbuf *o, const uint8_t dst_mac[6],
 					const uint8_t src_mac[6], const char *src,
 					const char *dst)
 {
-	const uint8_t *p = bytes(o);
+	const uint8_t *p = h_bytes(o);
 	cr_assert_arr_eq(p, dst_mac, 6, "error to the invoking frame's Ethernet source");
 	cr_assert_arr_eq(p + 6, src_mac, 6);
 	struct pmip_ipv6_view ip = ipv(o);
@@ -145,19 +127,6 @@ int ctl_del(uint16_t type, uint32_t id)
 	return h_apply(&m);
 }
 
-struct pmip_ctl_msg binding_msg(uint32_t id, uint32_t tunnel, const char *hnp,
-				       const uint8_t mac[6])
-{
-	struct pmip_ctl_msg m = { .type = PMIP_CTL_BINDING_SET };
-	m.u.binding.id = id;
-	m.u.binding.tunnel_id = tunnel;
-	m.u.binding.hnp = h_ip(hnp);
-	m.u.binding.hnp_len = 64;
-	m.u.binding.access_port = 0;
-	memcpy(m.u.binding.mn_mac, mac, 6);
-	return m;
-}
-
 /* ------------------------------------------------------------- MAG ---- */
 
 void mag_setup(void)
@@ -185,7 +154,6 @@ struct rte_mbuf *mag_up(const uint8_t mac[6], const char *src, const char *dst,
 {
 	return h_udp(mac, dp.ports[0].mac, src, dst, payload, hop);
 }
-
 
 /* ------------------------------------------------------------- LMA ---- */
 
@@ -225,7 +193,7 @@ struct rte_mbuf *lma_tun(const uint8_t mac[6], const char *mag, const char *src,
 void assert_encap(struct rte_mbuf *o, const uint8_t mac[6], const char *mag,
 			 const uint8_t *inner, size_t n)
 {
-	const uint8_t *p = bytes(o);
+	const uint8_t *p = h_bytes(o);
 	cr_assert_eq(rte_pktmbuf_pkt_len(o), 14 + 40 + n);
 	cr_assert_arr_eq(p, mac, 6, "to the MAG's MAC");
 	cr_assert_arr_eq(p + 6, dp.ports[0].mac, 6, "from the core port");

@@ -30,11 +30,9 @@ extern const uint8_t MAC_MN_A[6];
 extern const uint8_t MAC_MN_B[6];
 extern const uint8_t MAC_OTHER[6];
 extern const uint8_t MAC_RTR[6];
-const uint8_t *bytes(struct rte_mbuf *m);
 struct pmip_ipv6_view ipv(struct rte_mbuf *m);
 void assert_addr(const struct in6_addr *a, const char *want);
 void assert_dst(struct rte_mbuf *m, const char *want);
-struct rte_mbuf *mk(const uint8_t *b, size_t len);
 size_t take(struct rte_mbuf *m, uint8_t *out, size_t cap);
 void pad(struct rte_mbuf *m, uint16_t n, uint8_t v);
 unsigned evt_drain(void);
@@ -44,8 +42,6 @@ struct pmip_icmp6_error icmp_err(struct rte_mbuf *o, const uint8_t dst_mac[6],
 					const char *dst);
 int ctl_route_del(const char *prefix, uint8_t len);
 int ctl_del(uint16_t type, uint32_t id);
-struct pmip_ctl_msg binding_msg(uint32_t id, uint32_t tunnel, const char *hnp,
-				       const uint8_t mac[6]);
 void mag_setup(void);
 struct rte_mbuf *mag_down(const char *outer_src, const char *src, const char *dst,
 				 uint16_t payload, uint8_t hop);

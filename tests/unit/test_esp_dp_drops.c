@@ -49,8 +49,8 @@ Test(esp_drops, left_of_the_window_is_esp_replay)
 	struct rte_mbuf *s173 = protect(SA_MAG_OUT, P_MAG, f, n);
 	sa_rw(SA_MAG_OUT)->seq = 299;
 	struct rte_mbuf *s300 = protect(SA_MAG_OUT, P_MAG, f, n);
-	cr_assert_eq(be(bytes(s172) + 58, 4), 172);
-	cr_assert_eq(be(bytes(s300) + 58, 4), 300);
+	cr_assert_eq(be(h_bytes(s172) + 58, 4), 172);
+	cr_assert_eq(be(h_bytes(s300) + 58, 4), 300);
 	h_rx1(P_LMA, s1);
 	h_rx1(P_LMA, s300);
 	cr_assert_eq(sa_rw(SA_LMA_IN)->replay.top, 300);
@@ -78,7 +78,7 @@ Test(esp_drops, any_changed_byte_is_esp_icv_failed_and_moves_nothing)
 		 * IV, ciphertext, ICV. 0x80 keeps the sequence number non-zero. */
 		for (size_t off = 54 + 4; off < wn; off++) {
 			w[off] ^= 0x80;
-			h_rx1(P_LMA, mk(w, wn));
+			h_rx1(P_LMA, h_frame(w, wn));
 			w[off] ^= 0x80;
 			total++;
 			cr_assert_eq(h_drops(DP_DROP_ESP_ICV), total, "alg %u byte %zu", ALGS[k],
@@ -86,7 +86,7 @@ Test(esp_drops, any_changed_byte_is_esp_icv_failed_and_moves_nothing)
 		}
 		cr_assert_eq(sa_rw(in_id)->replay.top, 0, "the window never moved");
 		cr_assert_eq(ctr(0, in_id).packets, 0);
-		h_rx1(P_LMA, mk(w, wn));
+		h_rx1(P_LMA, h_frame(w, wn));
 		assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, in_id, f, n);
 		cr_assert_eq(sa_rw(in_id)->replay.top, 1);
 	}
@@ -103,16 +103,16 @@ Test(esp_drops, fresh_number_with_bad_icv_does_not_move_the_window)
 	size_t l2 = protect_bytes(SA_MAG_OUT, P_MAG, f, n, w2);
 	sa_rw(SA_MAG_OUT)->seq = 999;
 	size_t l1000 = protect_bytes(SA_MAG_OUT, P_MAG, f, n, w1000);
-	h_rx1(P_LMA, mk(w1, l1));
+	h_rx1(P_LMA, h_frame(w1, l1));
 	w1000[l1000 - 1] ^= 1; /* last ICV byte */
-	h_rx1(P_LMA, mk(w1000, l1000));
+	h_rx1(P_LMA, h_frame(w1000, l1000));
 	cr_assert_eq(h_drops(DP_DROP_ESP_ICV), 1);
 	cr_assert_eq(sa_rw(SA_LMA_IN)->replay.top, 1, "RFC 4303 3.4.3: only after the ICV");
 	/* Had 1000 moved the window, 2 would now be 998 left of its top. */
-	h_rx1(P_LMA, mk(w2, l2));
+	h_rx1(P_LMA, h_frame(w2, l2));
 	cr_assert_eq(sa_rw(SA_LMA_IN)->replay.top, 2);
 	w1000[l1000 - 1] ^= 1;
-	h_rx1(P_LMA, mk(w1000, l1000));
+	h_rx1(P_LMA, h_frame(w1000, l1000));
 	cr_assert_eq(sa_rw(SA_LMA_IN)->replay.top, 1000);
 	cr_assert_eq(punt_count(), 3);
 	cr_assert_eq(h_drops(DP_DROP_ESP_REPLAY), 0);
@@ -152,14 +152,14 @@ Test(esp_drops, right_spi_wrong_outer_address_is_unknown_spi)
 	uint8_t bad[512];
 	memcpy(bad, w, wn);
 	memcpy(bad + 22, &stranger, 16);
-	h_rx1(P_LMA, mk(bad, wn));
+	h_rx1(P_LMA, h_frame(bad, wn));
 	cr_assert_eq(h_drops(DP_DROP_ESP_UNKNOWN_SPI), 1, "from another source");
 	memcpy(bad, w, wn);
 	memcpy(bad + 38, &dp.ports[P_LMA].addrs[0], 16); /* our link-local address */
-	h_rx1(P_LMA, mk(bad, wn));
+	h_rx1(P_LMA, h_frame(bad, wn));
 	cr_assert_eq(h_drops(DP_DROP_ESP_UNKNOWN_SPI), 2, "to another of our addresses");
 	cr_assert_eq(sa_rw(SA_LMA_IN)->replay.top, 0);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, SA_LMA_IN, f, n);
 	cr_assert_eq(h_drops_total(), 2);
 }
@@ -190,7 +190,7 @@ static void truncations(uint8_t alg)
 		memcpy(t, w, 54 + l);
 		t[18] = (uint8_t)(l >> 8);
 		t[19] = (uint8_t)l;
-		h_rx1(P_LMA, mk(t, 54 + l));
+		h_rx1(P_LMA, h_frame(t, 54 + l));
 		want[truncated_reason(l, 0, a)]++;
 		for (unsigned r = 0; r < DP_DROP_COUNT; r++)
 			cr_assert_eq(h_drops((enum dp_drop_reason)r), want[r],
@@ -199,13 +199,13 @@ static void truncations(uint8_t alg)
 	}
 	/* The frame shorter than its IPv6 payload length says. */
 	for (size_t l = 0; l < wn - 54; l++)
-		h_rx1(P_LMA, mk(w, 54 + l));
+		h_rx1(P_LMA, h_frame(w, 54 + l));
 	cr_assert_eq(h_drops(DP_DROP_IPV6_MALFORMED), 1 + (wn - 54));
 	cr_assert_eq(punt_count(), 0);
 	cr_assert_eq(sa_rw(SA_LMA_IN)->replay.top, 0);
 	cr_assert_eq(h_drops_total(), 2 * (wn - 54));
 	/* Still intact. */
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, SA_LMA_IN, f, n);
 }
 
@@ -245,7 +245,7 @@ Test(esp_drops, truncated_udp_encapsulation_never_crashes)
 			t[58] = (uint8_t)(l >> 8);
 			t[59] = (uint8_t)l;
 		}
-		h_rx1(P_LMA, mk(t, 54 + l));
+		h_rx1(P_LMA, h_frame(t, 54 + l));
 		enum dp_drop_reason r;
 		if (l == 0)
 			r = DP_DROP_IPV6_MALFORMED;
@@ -262,7 +262,7 @@ Test(esp_drops, truncated_udp_encapsulation_never_crashes)
 	cr_assert_eq(want[DP_DROP_UDP_MALFORMED], 11);
 	cr_assert_eq(want[DP_DROP_ESP_ICV], 22, "ciphertext of 4 .. 88 bytes");
 	cr_assert_eq(punt_count(), 0);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, SA_TUN_IN, f, n);
 }
 
@@ -280,7 +280,7 @@ Test(esp_drops, every_bit_flip_is_accounted_for)
 			/* Each flip judged on its own: an empty window. */
 			pmip_replay_init(&in->replay, 128, false);
 			w[off] ^= (uint8_t)(1u << bit);
-			h_rx1(P_LMA, mk(w, wn));
+			h_rx1(P_LMA, h_frame(w, wn));
 			w[off] ^= (uint8_t)(1u << bit);
 			sent++;
 		}
@@ -366,7 +366,7 @@ Test(esp_drops, next_header_59_is_esp_dummy)
 	uint8_t f[128], w[256];
 	size_t n = raw_frame(f, MAG, LMA, PMIP_IPPROTO_NONE, 5);
 	size_t wn = protect_bytes(SA_MAG_OUT, P_MAG, f, n, w);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	cr_assert_eq(h_drops(DP_DROP_ESP_DUMMY), 3);
 	cr_assert_eq(h_drops_total(), 3);
 	cr_assert_eq(punt_count(), 0);
@@ -381,7 +381,7 @@ Test(esp_drops, per_sa_counters_are_per_sa_and_per_worker)
 	for (unsigned k = 0; k < 10; k++) {
 		size_t n = echo_req(f, MAG, LMA, (uint16_t)k, 100 * k);
 		size_t wn = protect_bytes(k < 7 ? SA_MAG_OUT : 11, P_MAG, f, n, w);
-		h_rx1(P_LMA, mk(w, wn));
+		h_rx1(P_LMA, h_frame(w, wn));
 	}
 	/* SA 1/2: 7 packets of 8 + 0, 100, ..., 600; SA 11/12: 700, 800, 900. */
 	cr_assert_eq(ctr(0, SA_MAG_OUT).packets, 7);
@@ -411,7 +411,7 @@ Test(esp_mh, in_the_clear_is_mh_plaintext)
 	pair(GCM128, SPI_M2L, SA_MAG_OUT, SA_LMA_IN);
 	uint8_t f[128];
 	size_t n = mh_frame(f, MAG, LMA);
-	h_rx1(P_LMA, mk(f, n));
+	h_rx1(P_LMA, h_frame(f, n));
 	cr_assert_eq(h_drops(DP_DROP_MH_PLAINTEXT), 1, "RFC 5213 4: PBU/PBA must be protected");
 	cr_assert_eq(h_drops_total(), 1);
 	cr_assert_eq(punt_count(), 0);
@@ -427,7 +427,7 @@ Test(esp_mh, under_its_senders_sa_is_punted_with_the_sa)
 		size_t n = mh_frame(f, MAG, LMA);
 		size_t wn = protect_bytes(out_id, P_MAG, f, n, w);
 		cr_assert_eq(w[20], PMIP_IPPROTO_ESP);
-		h_rx1(P_LMA, mk(w, wn));
+		h_rx1(P_LMA, h_frame(w, wn));
 		assert_punt(punt_one(), P_LMA, PMIP_PUNT_MOBILITY, in_id, f, n);
 	}
 	cr_assert_eq(h_drops_total(), 0);
@@ -442,7 +442,7 @@ Test(esp_mh, under_an_sa_from_another_source_is_refused)
 	uint8_t f[128], w[256];
 	size_t n = mh_frame(f, STRANGER, LMA);
 	size_t wn = protect_bytes(SA_MAG_OUT, P_MAG, f, n, w);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	cr_assert_eq(h_drops(DP_DROP_ESP_UNKNOWN_SPI), 1);
 	cr_assert_eq(punt_count(), 0);
 }
@@ -464,21 +464,21 @@ Test(esp_mh, mh_wrong_sa_when_the_sa_in_hand_is_not_its_senders)
 	uint8_t f[128];
 	size_t n = mh_frame(f, STRANGER, LMA);
 	w->cur_sa = SA_LMA_IN; /* transport SA of MAG */
-	dp_local_input(w, &dp.ports[P_LMA], mk(f, n));
+	dp_local_input(w, &dp.ports[P_LMA], h_frame(f, n));
 	cr_assert_eq(h_drops(DP_DROP_MH_WRONG_SA), 1);
 	w->cur_sa = SA_TUN_IN; /* ts_remote MAG/128 */
-	dp_local_input(w, &dp.ports[P_LMA], mk(f, n));
+	dp_local_input(w, &dp.ports[P_LMA], h_frame(f, n));
 	cr_assert_eq(h_drops(DP_DROP_MH_WRONG_SA), 2);
 	w->cur_sa = 40; /* no such SA (deleted meanwhile) */
-	dp_local_input(w, &dp.ports[P_LMA], mk(f, n));
+	dp_local_input(w, &dp.ports[P_LMA], h_frame(f, n));
 	cr_assert_eq(h_drops(DP_DROP_MH_WRONG_SA), 3);
 	/* From the SA's peer: accepted. */
 	n = mh_frame(f, MAG, LMA);
 	w->cur_sa = SA_LMA_IN;
-	dp_local_input(w, &dp.ports[P_LMA], mk(f, n));
+	dp_local_input(w, &dp.ports[P_LMA], h_frame(f, n));
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_MOBILITY, SA_LMA_IN, f, n);
 	w->cur_sa = SA_TUN_IN;
-	dp_local_input(w, &dp.ports[P_LMA], mk(f, n));
+	dp_local_input(w, &dp.ports[P_LMA], h_frame(f, n));
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_MOBILITY, SA_TUN_IN, f, n);
 	w->cur_sa = 0;
 	cr_assert_eq(h_drops_total(), 3);
@@ -497,11 +497,11 @@ Test(esp_mh, tunnel_mode_mh_inside_and_outside_the_remote_selector)
 	uint8_t f[128], w[512];
 	size_t n = mh_frame(f, "2001:db8:c::7", LMA);
 	size_t wn = protect_bytes(SA_TUN_OUT, P_MAG, f, n, w);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_MOBILITY, SA_TUN_IN, f, n);
 	n = mh_frame(f, "2001:db8:c::8", LMA); /* just outside */
 	wn = protect_bytes(SA_TUN_OUT, P_MAG, f, n, w);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	cr_assert_eq(h_drops(DP_DROP_ESP_SELECTOR), 1);
 	cr_assert_eq(h_drops(DP_DROP_MH_WRONG_SA), 0);
 	cr_assert_eq(h_drops_total(), 1);

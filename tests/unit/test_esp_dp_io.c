@@ -87,7 +87,7 @@ static void round_trip(uint8_t alg)
 		cr_assert_eq(ctr(0, SA_MAG_OUT).bytes, bytes_sum);
 
 		/* The LMA. */
-		h_rx1(P_LMA, mk(o, on));
+		h_rx1(P_LMA, h_frame(o, on));
 		cr_assert_eq(ctr(0, SA_LMA_IN).packets, seq);
 		cr_assert_eq(ctr(0, SA_LMA_IN).bytes, bytes_sum);
 		cr_assert_eq(sa_rw(SA_LMA_IN)->replay.top, seq);
@@ -141,7 +141,7 @@ Test(esp_transport, echo_both_ways_between_two_gateways)
 	uint8_t req[256], rep[256], w[512];
 	size_t n = echo_req(req, MAG, LMA, 1, 56);
 	size_t wn = protect_bytes(SA_MAG_OUT, P_MAG, req, n, w);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	const struct pmip_pkt_msg *p = punt_one();
 	assert_punt(p, P_LMA, PMIP_PUNT_ECHO_REQUEST, SA_LMA_IN, req, n);
 	/* cp answers under the SA towards the MAG: the reply of the punted
@@ -152,7 +152,7 @@ Test(esp_transport, echo_both_ways_between_two_gateways)
 	cr_assert_eq(wn, 14 + 40 + 8 + 16 + 80 + 16, "CBC: 64 + 2 padded to 80");
 	cr_assert_eq(be(w + 54, 4), SPI_L2M);
 	cr_assert_eq(be(w + 58, 4), 1);
-	h_rx1(P_MAG, mk(w, wn));
+	h_rx1(P_MAG, h_frame(w, wn));
 	assert_punt(punt_one(), P_MAG, PMIP_PUNT_ECHO_REPLY, SA_MAG_IN, rep, rn);
 	cr_assert_eq(h_drops_total(), 0);
 	cr_assert_eq(ctr(0, SA_MAG_IN).packets, 1);
@@ -172,11 +172,11 @@ Test(esp_transport, burst_of_mixed_sas_and_plain_traffic)
 	for (unsigned k = 0; k < 8; k++) {
 		size_t n = echo_req(f, MAG, LMA, (uint16_t)k, 10 + k);
 		if (k % 3 == 2) {
-			burst[k] = mk(f, n); /* plain echo: punted with sa_id 0 */
+			burst[k] = h_frame(f, n); /* plain echo: punted with sa_id 0 */
 			continue;
 		}
 		size_t wn = protect_bytes(k % 3 ? 11 : SA_MAG_OUT, P_MAG, f, n, w);
-		burst[k] = mk(w, wn);
+		burst[k] = h_frame(w, wn);
 	}
 	h_rx(P_LMA, burst, 8);
 	for (unsigned k = 0; k < 8; k++) {
@@ -215,7 +215,7 @@ Test(esp_udp, tunnel_round_trip_every_algorithm)
 			size_t n = echo_req(f, MAG, LMA, (uint16_t)d, d);
 			size_t wn = protect_bytes(out_id, P_MAG, f, n, w);
 			cr_assert_eq(w[20], PMIP_IPPROTO_UDP);
-			h_rx1(P_LMA, mk(w, wn));
+			h_rx1(P_LMA, h_frame(w, wn));
 			assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, in_id, f, n);
 		}
 		/* Tunnel mode counts the inner packet, header and all. */
@@ -233,14 +233,14 @@ Test(esp_udp, inner_packet_outside_the_selectors_is_esp_selector_mismatch)
 	/* From outside ts_remote (MAG/128). */
 	size_t n = echo_req(f, STRANGER, LMA, 1, 8);
 	size_t wn = protect_bytes(SA_TUN_OUT, P_MAG, f, n, w);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	cr_assert_eq(h_drops(DP_DROP_ESP_SELECTOR), 1);
 	/* To outside ts_local (LMA/128). */
 	n = raw_frame(f, MAG, LMA, PMIP_IPPROTO_ICMPV6, 8);
 	struct in6_addr other = h_ip("2001:db8:d::1");
 	memcpy(f + 38, &other, 16);
 	wn = protect_bytes(SA_TUN_OUT, P_MAG, f, n, w);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	cr_assert_eq(h_drops(DP_DROP_ESP_SELECTOR), 2);
 	cr_assert_eq(h_drops_total(), 2);
 	cr_assert_eq(punt_count(), 0);
@@ -270,11 +270,11 @@ Test(esp_udp, from_behind_a_nat)
 	uint16_t c = pmip_ipv6_l4_checksum(&nat, &lma, PMIP_IPPROTO_UDP, w + 54, wn - 54);
 	w[60] = (uint8_t)(c >> 8);
 	w[61] = (uint8_t)c;
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, SA_TUN_IN, f, n);
 	/* Without the NAT's rewrite the outer source is not the SA's peer. */
 	wn = protect_bytes(SA_TUN_OUT, P_MAG, f, n, w);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	cr_assert_eq(h_drops(DP_DROP_ESP_UNKNOWN_SPI), 1);
 	cr_assert_eq(h_drops_total(), 1);
 }
@@ -304,7 +304,7 @@ Test(esp_udp, inner_packet_to_another_address_in_ts_local_is_not_punted)
 	f[56] = (uint8_t)(c >> 8);
 	f[57] = (uint8_t)c;
 	size_t wn = protect_bytes(SA_TUN_OUT, P_MAG, f, n, w);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	cr_assert_eq(punt_count(), 0, "echo request for 2001:db8:c::99 punted to cp");
 	cr_assert_eq(h_drops(DP_DROP_ESP_INNER_NOT_LOCAL), 1);
 	cr_assert_eq(h_drops_total(), 1);
@@ -314,7 +314,7 @@ Test(esp_udp, inner_packet_to_another_address_in_ts_local_is_not_punted)
 	wn = protect_bytes(SA_TUN_OUT, P_MAG, f, n, w);
 	while (h_punt(&punted))
 		;
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, SA_TUN_IN, f, n);
 }
 
@@ -397,13 +397,13 @@ Test(esp_udp, ike_behind_the_non_esp_marker_and_on_500_is_punted)
 	struct rte_mbuf *m = udp_frame(NAT_PUBLIC, LMA, 61000, 4500, ike, sizeof(ike), -1);
 	uint8_t want[256];
 	size_t wl = rte_pktmbuf_pkt_len(m);
-	memcpy(want, bytes(m), wl);
+	memcpy(want, h_bytes(m), wl);
 	h_rx1(P_LMA, m);
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_IKE, 0, want, wl);
 	/* The marker and a whole IKE header, nothing more. */
 	m = udp_frame(NAT_PUBLIC, LMA, 61000, 4500, ike, 32, -1);
 	wl = rte_pktmbuf_pkt_len(m);
-	memcpy(want, bytes(m), wl);
+	memcpy(want, h_bytes(m), wl);
 	h_rx1(P_LMA, m);
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_IKE, 0, want, wl);
 	/* Marker plus less than an IKE header. */
@@ -413,7 +413,7 @@ Test(esp_udp, ike_behind_the_non_esp_marker_and_on_500_is_punted)
 	/* Port 500: no marker (RFC 7296 2.23). */
 	m = udp_frame(MAG, LMA, 500, 500, ike + 4, 28, -1);
 	wl = rte_pktmbuf_pkt_len(m);
-	memcpy(want, bytes(m), wl);
+	memcpy(want, h_bytes(m), wl);
 	h_rx1(P_LMA, m);
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_IKE, 0, want, wl);
 	/* Another port: nothing listens. */
@@ -437,12 +437,12 @@ Test(esp_udp, wrong_udp_length_is_udp_malformed)
 		int v = bad[k] < 0 ? (int)ulen + 1 : bad[k];
 		t[58] = (uint8_t)(v >> 8);
 		t[59] = (uint8_t)v;
-		h_rx1(P_LMA, mk(t, wn));
+		h_rx1(P_LMA, h_frame(t, wn));
 		cr_assert_eq(h_drops(DP_DROP_UDP_MALFORMED), k + 1, "UDP length %d", v);
 	}
 	cr_assert_eq(sa_rw(SA_TUN_IN)->replay.top, 0);
 	cr_assert_eq(h_drops_total(), 4);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, SA_TUN_IN, f, n);
 }
 
@@ -459,7 +459,7 @@ Test(esp_udp, udp_length_shorter_than_the_ipv6_payload_is_udp_malformed)
 	memset(w + wn, 0xee, 4); /* four bytes after the datagram */
 	w[18] = (uint8_t)((wn + 4 - 54) >> 8);
 	w[19] = (uint8_t)(wn + 4 - 54);
-	h_rx1(P_LMA, mk(w, wn + 4));
+	h_rx1(P_LMA, h_frame(w, wn + 4));
 	cr_assert_eq(h_drops(DP_DROP_ESP_ICV), 0, "no integrity failure happened");
 	cr_assert_eq(h_drops(DP_DROP_UDP_MALFORMED), 1);
 	cr_assert_eq(sa_rw(SA_TUN_IN)->replay.top, 0);
@@ -509,18 +509,18 @@ Test(esp_udp, esp_inside_esp_is_not_processed)
 	/* Tunnel-mode inner packet: UDP 4500 carrying ESP of the transport SA. */
 	struct rte_mbuf *m = esp_frame(MAG, LMA, true, esp, el);
 	size_t fl = rte_pktmbuf_pkt_len(m);
-	memcpy(f, bytes(m), fl);
+	memcpy(f, h_bytes(m), fl);
 	rte_pktmbuf_free(m);
 	size_t wn = protect_bytes(SA_TUN_OUT, P_MAG, f, fl, w);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	cr_assert_eq(h_drops(DP_DROP_LOCAL_UNHANDLED), 1);
 	/* And as IP protocol 50 inside the tunnel. */
 	m = esp_frame(MAG, LMA, false, esp, el);
 	fl = rte_pktmbuf_pkt_len(m);
-	memcpy(f, bytes(m), fl);
+	memcpy(f, h_bytes(m), fl);
 	rte_pktmbuf_free(m);
 	wn = protect_bytes(SA_TUN_OUT, P_MAG, f, fl, w);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	cr_assert_eq(h_drops(DP_DROP_LOCAL_UNHANDLED), 2);
 	cr_assert_eq(sa_rw(SA_LMA_IN)->replay.top, 0, "the inner ESP was never processed");
 	cr_assert_eq(h_drops_total(), 2);
@@ -566,7 +566,7 @@ static void too_big(uint8_t alg, uint8_t mode, size_t fits, size_t fits_1280)
 	cr_assert_not_null(m);
 	cr_assert_leq(rte_pktmbuf_pkt_len(m), 14 + 1500);
 	cr_assert_gt(rte_pktmbuf_pkt_len(m), 14 + 1500 - pmip_esp_alg_desc(alg)->block);
-	cr_assert_eq(be(bytes(m) + 18, 2), rte_pktmbuf_pkt_len(m) - 54);
+	cr_assert_eq(be(h_bytes(m) + 18, 2), rte_pktmbuf_pkt_len(m) - 54);
 	rte_pktmbuf_free(m);
 	n = raw_frame(f, MAG, LMA, 17, fits + 1);
 	cr_assert_null(protect(SA_MAG_OUT, P_MAG, f, n));
@@ -575,7 +575,7 @@ static void too_big(uint8_t alg, uint8_t mode, size_t fits, size_t fits_1280)
 	cr_assert_eq(sa_rw(SA_MAG_OUT)->seq, 1, "the refused packet used no number");
 	n = raw_frame(f, MAG, LMA, 17, 10);
 	m = protect(SA_MAG_OUT, P_MAG, f, n);
-	cr_assert_eq(be(bytes(m) + 54 + (mode == PMIP_SA_TUNNEL_UDP ? 8 : 0) + 4, 4), 2);
+	cr_assert_eq(be(h_bytes(m) + 54 + (mode == PMIP_SA_TUNNEL_UDP ? 8 : 0) + 4, 4), 2);
 	rte_pktmbuf_free(m);
 	/* A smaller MTU on the port cp names. */
 	dp.ports[P_MAG].mtu = 1280;

@@ -473,7 +473,7 @@ Test(esp_life, sequence_numbers_never_cycle_without_esn)
 	size_t n = echo_req(f, MAG, LMA, 1, 0);
 	struct rte_mbuf *m = protect(SA_MAG_OUT, P_MAG, f, n);
 	cr_assert_not_null(m, "2^32 - 1 is the last number");
-	cr_assert_eq(be(bytes(m) + 58, 4), UINT32_MAX);
+	cr_assert_eq(be(h_bytes(m) + 58, 4), UINT32_MAX);
 	h_rx1(P_LMA, m);
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, SA_LMA_IN, f, n);
 	cr_assert_eq(sa_rw(SA_LMA_IN)->replay.top, UINT32_MAX);
@@ -512,7 +512,7 @@ Test(esp_life, esn_continues_past_2_32_and_authenticates_the_high_bits)
 			cr_assert_eq(be(w[3] + 62, 8), (1ull << 32) + 1,
 				     "GCM IV: the 64-bit number");
 		for (unsigned j = 0; j < 4; j++) {
-			h_rx1(P_LMA, mk(w[j], wn[j]));
+			h_rx1(P_LMA, h_frame(w[j], wn[j]));
 			assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, in_id, f, n);
 		}
 		cr_assert_eq(sa_rw(in_id)->replay.top, (1ull << 32) + 1);
@@ -524,13 +524,13 @@ Test(esp_life, esn_continues_past_2_32_and_authenticates_the_high_bits)
 		 * 1, fails (RFC 4303 2.2.1, 3.3.2.1). */
 		cr_assert_eq(h_sa_del(in_id), PMIP_CTL_OK);
 		cr_assert_eq(h_sa(&i), PMIP_CTL_OK);
-		h_rx1(P_LMA, mk(w[3], wn[3]));
+		h_rx1(P_LMA, h_frame(w[3], wn[3]));
 		cr_assert_eq(h_drops(DP_DROP_ESP_ICV), 2 * k + 1);
 		/* Nor does a receiver without ESN take it. */
 		cr_assert_eq(h_sa_del(in_id), PMIP_CTL_OK);
 		i.flags = 0;
 		cr_assert_eq(h_sa(&i), PMIP_CTL_OK);
-		h_rx1(P_LMA, mk(w[3], wn[3]));
+		h_rx1(P_LMA, h_frame(w[3], wn[3]));
 		cr_assert_eq(h_drops(DP_DROP_ESP_ICV), 2 * k + 2);
 		cr_assert_eq(punt_count(), 0);
 	}
@@ -547,7 +547,7 @@ Test(esp_rekey, make_before_break)
 	uint8_t f[128], w[256];
 	size_t n = echo_req(f, MAG, LMA, 1, 8);
 	size_t wn = protect_bytes(SA_MAG_OUT, P_MAG, f, n, w);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, SA_LMA_IN, f, n);
 	/* The new inbound SA first, for the same peer, with a new SPI. */
 	struct pmip_ctl_sa o, i;
@@ -570,7 +570,7 @@ Test(esp_rekey, make_before_break)
 	cr_assert_eq(h_drops(DP_DROP_ESP_UNKNOWN_SPI), 1);
 	for (unsigned k = 0; k < 3; k++) {
 		wn = protect_bytes(11, P_MAG, f, n, w);
-		h_rx1(P_LMA, mk(w, wn));
+		h_rx1(P_LMA, h_frame(w, wn));
 		assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, 12, f, n);
 	}
 	cr_assert_eq(ctr(0, 12).packets, 5);

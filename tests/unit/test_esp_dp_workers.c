@@ -38,7 +38,7 @@ Test(esp_handoff, packet_for_the_other_workers_sa_is_handed_over)
 	uint8_t f[128], w[256];
 	size_t n = echo_req(f, MAG, LMA, 1, 8);
 	size_t wn = protect_bytes(1, P_MAG, f, n, w);
-	h_rx(P_LMA, (struct rte_mbuf *[]){ mk(w, wn) }, 1);
+	h_rx(P_LMA, (struct rte_mbuf *[]){ h_frame(w, wn) }, 1);
 	cr_assert_eq(w0->stats.esp_handoffs, 1);
 	cr_assert_eq(rte_ring_count(dp.handoff[1]), 1);
 	cr_assert_eq(rte_ring_count(dp.handoff[0]), 0);
@@ -50,7 +50,7 @@ Test(esp_handoff, packet_for_the_other_workers_sa_is_handed_over)
 	cr_assert_eq(rte_ring_sc_dequeue(dp.handoff[1], (void **)&m), 0);
 	cr_assert_eq(m->port, P_LMA);
 	cr_assert_eq(rte_pktmbuf_pkt_len(m), wn);
-	cr_assert_arr_eq(bytes(m), w, wn, "handed over untouched");
+	cr_assert_arr_eq(h_bytes(m), w, wn, "handed over untouched");
 	dp_local_input(w1, &dp.ports[m->port], m);
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, 3, f, n);
 	cr_assert_eq(ctr(1, 3).packets, 1);
@@ -62,14 +62,14 @@ Test(esp_handoff, packet_for_the_other_workers_sa_is_handed_over)
 	cr_assert_eq(w1->cur_sa, 0);
 	/* Worker 0's own SA stays on worker 0. */
 	wn = protect_bytes(2, P_MAG, f, n, w);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, 4, f, n);
 	cr_assert_eq(w0->stats.esp_handoffs, 1);
 	cr_assert_eq(ctr(0, 4).packets, 1);
 	/* With one worker there is nobody to hand over to. */
 	dp.n_workers = 1;
 	wn = protect_bytes(1, P_MAG, f, n, w);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, 3, f, n);
 	cr_assert_eq(w0->stats.esp_handoffs, 1);
 }
@@ -82,7 +82,7 @@ Test(esp_handoff, udp_encapsulated_packets_are_handed_over_too)
 	uint8_t f[128], w[256];
 	size_t n = echo_req(f, MAG, LMA, 1, 8);
 	size_t wn = protect_bytes(2, P_MAG, f, n, w);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	cr_assert_eq(dp.workers[0].stats.esp_handoffs, 1);
 	struct rte_mbuf *m;
 	cr_assert_eq(rte_ring_sc_dequeue(dp.handoff[1], (void **)&m), 0);
@@ -97,7 +97,7 @@ Test(esp_handoff, replays_are_caught_by_the_owner)
 	uint8_t f[128], w[256];
 	size_t n = echo_req(f, MAG, LMA, 1, 8);
 	size_t wn = protect_bytes(1, P_MAG, f, n, w);
-	struct rte_mbuf *in[2] = { mk(w, wn), mk(w, wn) };
+	struct rte_mbuf *in[2] = { h_frame(w, wn), h_frame(w, wn) };
 	h_rx(P_LMA, in, 2);
 	cr_assert_eq(dp.workers[0].stats.esp_handoffs, 2);
 	cr_assert_eq(rte_ring_count(dp.handoff[1]), 2);
@@ -119,10 +119,10 @@ Test(esp_handoff, full_ring_is_esp_handoff_full)
 	unsigned cap = rte_ring_get_capacity(dp.handoff[1]);
 	cr_assert_eq(cap, H_HANDOFF_RING - 1);
 	for (unsigned k = 0; k < cap; k++)
-		h_rx1(P_LMA, mk(w, wn));
+		h_rx1(P_LMA, h_frame(w, wn));
 	cr_assert_eq(dp.workers[0].stats.esp_handoffs, cap);
 	cr_assert_eq(h_drops(DP_DROP_ESP_HANDOFF_FULL), 0);
-	h_rx1(P_LMA, mk(w, wn));
+	h_rx1(P_LMA, h_frame(w, wn));
 	cr_assert_eq(h_drops(DP_DROP_ESP_HANDOFF_FULL), 1);
 	cr_assert_eq(dp.workers[0].stats.esp_handoffs, cap);
 	cr_assert_eq(rte_ring_count(dp.handoff[1]), cap);
@@ -145,7 +145,7 @@ static uint16_t capture_tx(uint16_t port, uint16_t queue, struct rte_mbuf **pkts
 	for (uint16_t k = 0; k < n; k++) {
 		unsigned i = __atomic_load_n(&n_sent, __ATOMIC_RELAXED);
 		if (i < 4 && rte_pktmbuf_pkt_len(pkts[k]) <= sizeof(sent[0])) {
-			memcpy(sent[i], bytes(pkts[k]), rte_pktmbuf_pkt_len(pkts[k]));
+			memcpy(sent[i], h_bytes(pkts[k]), rte_pktmbuf_pkt_len(pkts[k]));
 			sent_len[i] = rte_pktmbuf_pkt_len(pkts[k]);
 		}
 		__atomic_store_n(&n_sent, i + 1, __ATOMIC_RELEASE);
@@ -208,7 +208,7 @@ Test(esp_worker, tx_ring_sa_id_and_handoff_drain_in_the_real_loop, .init = two_l
 	cr_assert_eq(ctr(1, 1).packets, 1);
 
 	/* The LMA receives it on worker 0; SA 3 is worker 1's. */
-	h_rx1(P_LMA, mk(sent[0], sent_len[0]));
+	h_rx1(P_LMA, h_frame(sent[0], sent_len[0]));
 	cr_assert_eq(dp.workers[0].stats.esp_handoffs, 1);
 	cr_assert(wait_for(&w1->stats.port[P_LMA].punted, 1), "worker 1 drained its ring");
 	assert_punt(punt_one(), P_LMA, PMIP_PUNT_ECHO_REQUEST, 3, f, n);

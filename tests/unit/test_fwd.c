@@ -64,14 +64,14 @@ Test(fwd_mag, downlink_inner_packet_is_unchanged_but_hop_limit)
 {
 	struct rte_mbuf *in = h_udp(H_MAC_CN, H_MAC_CN, CN, MN, 77, 60);
 	uint8_t want[40 + 85];
-	memcpy(want, bytes(in) + 14, sizeof(want));
+	memcpy(want, h_bytes(in) + 14, sizeof(want));
 	want[7] = 59;
 	h_rx1(1, h_tunnelled(H_MAC_PEER, dp.ports[1].mac, LMA_CORE, MAG_CORE, in));
 	cr_assert_eq(h_tx_count(0), 1);
 	cr_assert_eq(rte_pktmbuf_pkt_len(h_tx(0, 0)), 14 + sizeof(want));
-	cr_assert_arr_eq(bytes(h_tx(0, 0)) + 14, want, sizeof(want));
-	cr_assert_eq(bytes(h_tx(0, 0))[12], 0x86);
-	cr_assert_eq(bytes(h_tx(0, 0))[13], 0xdd);
+	cr_assert_arr_eq(h_bytes(h_tx(0, 0)) + 14, want, sizeof(want));
+	cr_assert_eq(h_bytes(h_tx(0, 0))[12], 0x86);
+	cr_assert_eq(h_bytes(h_tx(0, 0))[13], 0xdd);
 	cr_assert_eq(h_worker()->bctr[7].down_bytes, sizeof(want));
 	cr_assert_eq(h_tx_count(1), 0);
 	cr_assert_eq(h_drops_total(), 0);
@@ -131,14 +131,14 @@ Test(fwd_mag, uplink_to_unresolved_lma_asks_once_per_100ms)
 	cr_assert_eq(h_neigh(0, 1, LMA_CORE, H_MAC_PEER2, true), PMIP_CTL_OK);
 	h_rx1(0, mag_up(H_MAC_MN, MN, CN, 40, 64));
 	cr_assert_eq(h_tx_count(1), 1);
-	cr_assert_arr_eq(bytes(h_tx(1, 0)), H_MAC_PEER2, 6, "the new MAC");
+	cr_assert_arr_eq(h_bytes(h_tx(1, 0)), H_MAC_PEER2, 6, "the new MAC");
 }
 
 Test(fwd_mag, uplink_hop_limit_1_gets_time_exceeded)
 {
 	struct rte_mbuf *m = mag_up(H_MAC_MN, MN, CN, 60, 1);
 	uint8_t inv[40 + 68];
-	memcpy(inv, bytes(m) + 14, sizeof(inv));
+	memcpy(inv, h_bytes(m) + 14, sizeof(inv));
 	h_rx1(0, m);
 	cr_assert_eq(h_drops(DP_DROP_HOP_LIMIT), 1);
 	cr_assert_eq(h_drops_total(), 1);
@@ -150,7 +150,7 @@ Test(fwd_mag, uplink_hop_limit_1_gets_time_exceeded)
 	cr_assert_eq(e.code, 0, "hop limit exceeded in transit");
 	cr_assert_eq(e.param, 0);
 	cr_assert_eq(e.invoking_len, sizeof(inv), "the whole invoking packet");
-	cr_assert_arr_eq(bytes(o) + 54 + e.invoking_off, inv, sizeof(inv));
+	cr_assert_arr_eq(h_bytes(o) + 54 + e.invoking_off, inv, sizeof(inv));
 	cr_assert_eq(h_worker()->stats.icmp_sent, 1);
 	cr_assert_eq(h_worker()->bctr[7].up_pkts, 0);
 }
@@ -159,7 +159,7 @@ Test(fwd_mag, uplink_hop_limit_2_is_forwarded_with_1)
 {
 	h_rx1(0, mag_up(H_MAC_MN, MN, CN, 60, 2));
 	cr_assert_eq(h_tx_count(1), 1);
-	cr_assert_eq(bytes(h_tx(1, 0))[54 + 7], 1);
+	cr_assert_eq(h_bytes(h_tx(1, 0))[54 + 7], 1);
 	cr_assert_eq(h_drops_total(), 0);
 }
 
@@ -173,7 +173,7 @@ Test(fwd_mag, uplink_too_big_for_tunnel_gets_packet_too_big)
 
 	struct rte_mbuf *m = mag_up(H_MAC_MN, MN, CN, 1461 - 48, 64);
 	uint8_t inv[1461];
-	memcpy(inv, bytes(m) + 14, sizeof(inv));
+	memcpy(inv, h_bytes(m) + 14, sizeof(inv));
 	h_rx1(0, m);
 	cr_assert_eq(h_drops(DP_DROP_TOO_BIG), 1);
 	cr_assert_eq(h_drops_total(), 1);
@@ -186,7 +186,7 @@ Test(fwd_mag, uplink_too_big_for_tunnel_gets_packet_too_big)
 	cr_assert_eq(e.param, 1460, "tunnel MTU 1500 - 40");
 	cr_assert_eq(e.invoking_len, PMIP_ICMP6_ERROR_MAX_INVOKING, "cut to fit 1280");
 	cr_assert_eq(rte_pktmbuf_pkt_len(o), 14 + 1280);
-	cr_assert_arr_eq(bytes(o) + 54 + e.invoking_off, inv, PMIP_ICMP6_ERROR_MAX_INVOKING);
+	cr_assert_arr_eq(h_bytes(o) + 54 + e.invoking_off, inv, PMIP_ICMP6_ERROR_MAX_INVOKING);
 	cr_assert_eq(h_worker()->bctr[7].up_pkts, 1, "only the first");
 }
 
@@ -237,26 +237,26 @@ Test(fwd_mag, downlink_malformed_inner_is_tunnel_malformed)
 	/* Inner version 4. */
 	memcpy(g, f, n);
 	g[54] = 0x45;
-	h_rx1(1, mk(g, n));
+	h_rx1(1, h_frame(g, n));
 	cr_assert_eq(h_drops(DP_DROP_TUNNEL_MALFORMED), 1);
 	/* Inner payload length beyond the outer packet: 48 -> 49. */
 	memcpy(g, f, n);
 	g[54 + 5] = 49;
-	h_rx1(1, mk(g, n));
+	h_rx1(1, h_frame(g, n));
 	cr_assert_eq(h_drops(DP_DROP_TUNNEL_MALFORMED), 2);
 	/* ... and far beyond. */
 	memcpy(g, f, n);
 	g[54 + 4] = 0xff;
-	h_rx1(1, mk(g, n));
+	h_rx1(1, h_frame(g, n));
 	cr_assert_eq(h_drops(DP_DROP_TUNNEL_MALFORMED), 3);
 	/* Outer payload shorter than an IPv6 header (the rest is padding). */
 	memcpy(g, f, n);
 	g[14 + 4] = 0;
 	g[14 + 5] = 39;
-	h_rx1(1, mk(g, n));
+	h_rx1(1, h_frame(g, n));
 	cr_assert_eq(h_drops(DP_DROP_TUNNEL_MALFORMED), 4);
 	/* The unmodified frame still goes through. */
-	h_rx1(1, mk(f, n));
+	h_rx1(1, h_frame(f, n));
 	cr_assert_eq(h_drops_total(), 4);
 	cr_assert_eq(h_tx_count(0), 1);
 }
@@ -294,7 +294,7 @@ Test(fwd_mag, ethernet_padding_is_not_forwarded)
 	/* Uplink: 30 bytes of padding after the IPv6 payload. */
 	struct rte_mbuf *m = mag_up(H_MAC_MN, MN, CN, 20, 64);
 	uint8_t inner[40 + 28];
-	memcpy(inner, bytes(m) + 14, sizeof(inner));
+	memcpy(inner, h_bytes(m) + 14, sizeof(inner));
 	inner[7]--;
 	pad(m, 30, 0xee);
 	h_rx1(0, m);
@@ -303,7 +303,7 @@ Test(fwd_mag, ethernet_padding_is_not_forwarded)
 	cr_assert_eq(rte_pktmbuf_pkt_len(o), 14 + 40 + sizeof(inner), "padding not carried");
 	cr_assert_eq(rte_pktmbuf_data_len(o), 14 + 40 + sizeof(inner));
 	cr_assert_eq(ipv(o).payload_len, sizeof(inner));
-	cr_assert_arr_eq(bytes(o) + 54, inner, sizeof(inner));
+	cr_assert_arr_eq(h_bytes(o) + 54, inner, sizeof(inner));
 	cr_assert_eq(h_worker()->bctr[7].up_bytes, sizeof(inner));
 
 	/* Downlink: padding after the outer packet. */
@@ -358,7 +358,7 @@ Test(fwd_mag, burst_of_100_mixed_packets_is_all_accounted)
 	cr_assert_eq(h_drops_total() + h_tx_count(1), N);
 	cr_assert_eq(h_worker()->bctr[7].up_pkts, want_good);
 	for (unsigned i = 0; i < h_tx_count(1); i++) {
-		const uint8_t *p = bytes(h_tx(1, i));
+		const uint8_t *p = h_bytes(h_tx(1, i));
 		cr_assert_arr_eq(p, H_MAC_PEER, 6);
 		cr_assert_eq(p[14 + 6], 41);
 	}
@@ -401,14 +401,14 @@ static struct rte_mbuf *rs_frame(const uint8_t mac[6], bool slla)
 	uint16_t c = pmip_ipv6_l4_checksum(&s, &d, PMIP_IPPROTO_ICMPV6, icmp, len);
 	icmp[2] = (uint8_t)(c >> 8);
 	icmp[3] = (uint8_t)c;
-	return mk(f, 14 + 40 + len);
+	return h_frame(f, 14 + 40 + len);
 }
 
 Test(fwd_mag, router_solicitation_is_punted)
 {
 	struct rte_mbuf *m = rs_frame(H_MAC_MN, true);
 	uint8_t f[70];
-	memcpy(f, bytes(m), sizeof(f));
+	memcpy(f, h_bytes(m), sizeof(f));
 	h_rx1(0, m);
 	struct pmip_pkt_msg *p = malloc(sizeof(*p));
 	cr_assert_not_null(p);
@@ -425,7 +425,7 @@ Test(fwd_mag, router_solicitation_is_punted)
 
 	/* The same RS with a bad checksum is not punted. */
 	f[54 + 2] ^= 0x01;
-	h_rx1(0, mk(f, sizeof(f)));
+	h_rx1(0, h_frame(f, sizeof(f)));
 	cr_assert_eq(h_drops(DP_DROP_ND_INVALID), 1);
 	/* Nor an RS on the core port: the MAG is no router there. */
 	h_rx1(1, rs_frame(H_MAC_PEER, true));
@@ -439,18 +439,18 @@ Test(fwd_mag, neighbor_solicitation_for_our_address_is_answered)
 	struct in6_addr mn_ll, target = h_ip(MAG_ACCESS);
 	pmip_ipv6_link_local_from_mac(H_MAC_MN, &mn_ll);
 	cr_assert_eq(pmip_nd_ns_build(f, sizeof(f), H_MAC_MN, &mn_ll, &target, NULL), 86);
-	h_rx1(0, mk(f, sizeof(f)));
+	h_rx1(0, h_frame(f, sizeof(f)));
 	cr_assert_eq(h_tx_count(0), 1, "an NA on the access port");
 	struct rte_mbuf *o = h_tx(0, 0);
 	cr_assert_eq(rte_pktmbuf_pkt_len(o), 86);
-	cr_assert_arr_eq(bytes(o), H_MAC_MN, 6, "to the solicitor's link-layer address");
-	cr_assert_arr_eq(bytes(o) + 6, dp.ports[0].mac, 6);
+	cr_assert_arr_eq(h_bytes(o), H_MAC_MN, 6, "to the solicitor's link-layer address");
+	cr_assert_arr_eq(h_bytes(o) + 6, dp.ports[0].mac, 6);
 	struct pmip_ipv6_view ip = ipv(o);
 	cr_assert_eq(ip.hop_limit, 255);
 	cr_assert_arr_eq(&ip.src, &target, 16);
 	cr_assert_arr_eq(&ip.dst, &mn_ll, 16);
 	struct pmip_nd_na na;
-	cr_assert_eq(pmip_nd_na_parse(&ip, bytes(o) + 54, ip.payload_len, &na), PMIP_PKT_ERR_OK);
+	cr_assert_eq(pmip_nd_na_parse(&ip, h_bytes(o) + 54, ip.payload_len, &na), PMIP_PKT_ERR_OK);
 	cr_assert_arr_eq(&na.target, &target, 16);
 	cr_assert_eq(na.flags, PMIP_NA_FLAG_ROUTER | PMIP_NA_FLAG_SOLICITED | PMIP_NA_FLAG_OVERRIDE);
 	cr_assert(na.has_tlla);
@@ -463,10 +463,10 @@ Test(fwd_mag, neighbor_solicitation_for_our_address_is_answered)
 	h_tx_clear();
 	cr_assert_eq(pmip_nd_ns_build(f, sizeof(f), H_MAC_MN, &mn_ll, &dp.ports[0].addrs[0], NULL),
 		     86);
-	h_rx1(0, mk(f, sizeof(f)));
+	h_rx1(0, h_frame(f, sizeof(f)));
 	cr_assert_eq(h_tx_count(0), 1);
 	ip = ipv(h_tx(0, 0));
-	cr_assert_eq(pmip_nd_na_parse(&ip, bytes(h_tx(0, 0)) + 54, ip.payload_len, &na),
+	cr_assert_eq(pmip_nd_na_parse(&ip, h_bytes(h_tx(0, 0)) + 54, ip.payload_len, &na),
 		     PMIP_PKT_ERR_OK);
 	cr_assert_arr_eq(&na.target, &dp.ports[0].addrs[0], 16);
 }
@@ -481,9 +481,9 @@ Test(fwd_mag, shared_prefix_mns_get_their_own_downlink)
 	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::b", 21, 64));
 	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::b", 22, 64));
 	cr_assert_eq(h_tx_count(0), 3);
-	cr_assert_arr_eq(bytes(h_tx(0, 0)), MAC_MN_A, 6);
-	cr_assert_arr_eq(bytes(h_tx(0, 1)), MAC_MN_B, 6);
-	cr_assert_arr_eq(bytes(h_tx(0, 2)), MAC_MN_B, 6);
+	cr_assert_arr_eq(h_bytes(h_tx(0, 0)), MAC_MN_A, 6);
+	cr_assert_arr_eq(h_bytes(h_tx(0, 1)), MAC_MN_B, 6);
+	cr_assert_arr_eq(h_bytes(h_tx(0, 2)), MAC_MN_B, 6);
 	cr_assert_eq(h_worker()->bctr[10].down_pkts, 1);
 	cr_assert_eq(h_worker()->bctr[11].down_pkts, 2);
 	/* An address of the shared prefix that no MN holds. */
@@ -500,7 +500,7 @@ Test(fwd_mag, shared_prefix_mns_get_their_own_downlink)
 	/* The dedicated-prefix MN is unaffected. */
 	h_rx1(1, mag_down(LMA_CORE, CN, MN, 20, 64));
 	cr_assert_eq(h_tx_count(0), 1);
-	cr_assert_arr_eq(bytes(h_tx(0, 0)), H_MAC_MN, 6);
+	cr_assert_arr_eq(h_bytes(h_tx(0, 0)), H_MAC_MN, 6);
 }
 
 Test(fwd_mag, native_packet_on_core_port_without_route_is_no_route)

@@ -17,7 +17,7 @@ Test(fwd_lma, downlink_is_encapsulated_to_the_serving_mag)
 {
 	struct rte_mbuf *m = lma_native(CN, MN1, 30, 64);
 	uint8_t inner[40 + 38];
-	memcpy(inner, bytes(m) + 14, sizeof(inner));
+	memcpy(inner, h_bytes(m) + 14, sizeof(inner));
 	inner[7] = 63;
 	h_rx1(1, m);
 	cr_assert_eq(h_tx_count(0), 1);
@@ -26,7 +26,7 @@ Test(fwd_lma, downlink_is_encapsulated_to_the_serving_mag)
 	cr_assert_eq(h_worker()->bctr[1].down_bytes, sizeof(inner));
 
 	m = lma_native(CN, "2001:db8:2000::77", 30, 64);
-	memcpy(inner, bytes(m) + 14, sizeof(inner));
+	memcpy(inner, h_bytes(m) + 14, sizeof(inner));
 	inner[7] = 63;
 	h_rx1(1, m);
 	cr_assert_eq(h_tx_count(0), 2);
@@ -64,9 +64,9 @@ Test(fwd_lma, shared_prefix_bindings_route_by_address)
 	h_rx1(1, lma_native(CN, "2001:db8:3000::a", 10, 64));
 	h_rx1(1, lma_native(CN, "2001:db8:3000::b", 10, 64));
 	cr_assert_eq(h_tx_count(0), 2);
-	cr_assert_arr_eq(bytes(h_tx(0, 0)), H_MAC_PEER, 6);
+	cr_assert_arr_eq(h_bytes(h_tx(0, 0)), H_MAC_PEER, 6);
 	assert_dst(h_tx(0, 0), MAG1);
-	cr_assert_arr_eq(bytes(h_tx(0, 1)), H_MAC_PEER2, 6);
+	cr_assert_arr_eq(h_bytes(h_tx(0, 1)), H_MAC_PEER2, 6);
 	assert_dst(h_tx(0, 1), MAG2);
 	cr_assert_eq(h_worker()->bctr[3].down_pkts, 1);
 	cr_assert_eq(h_worker()->bctr[4].down_pkts, 1);
@@ -92,17 +92,17 @@ Test(fwd_lma, uplink_from_the_right_mag_is_forwarded_to_the_cn)
 {
 	struct rte_mbuf *m = lma_tun(H_MAC_PEER, MAG1, MN1, CN, 50, 60);
 	uint8_t inner[40 + 58];
-	memcpy(inner, bytes(m) + 54, sizeof(inner));
+	memcpy(inner, h_bytes(m) + 54, sizeof(inner));
 	inner[7] = 59;
 	h_rx1(0, m);
 	cr_assert_eq(h_tx_count(1), 1, "to the network port");
 	struct rte_mbuf *o = h_tx(1, 0);
 	cr_assert_eq(rte_pktmbuf_pkt_len(o), 14 + sizeof(inner));
-	cr_assert_arr_eq(bytes(o), H_MAC_CN, 6, "the CN's MAC");
-	cr_assert_arr_eq(bytes(o) + 6, dp.ports[1].mac, 6);
-	cr_assert_eq(bytes(o)[12], 0x86);
-	cr_assert_eq(bytes(o)[13], 0xdd);
-	cr_assert_arr_eq(bytes(o) + 14, inner, sizeof(inner), "hop limit 60 -> 59, rest unchanged");
+	cr_assert_arr_eq(h_bytes(o), H_MAC_CN, 6, "the CN's MAC");
+	cr_assert_arr_eq(h_bytes(o) + 6, dp.ports[1].mac, 6);
+	cr_assert_eq(h_bytes(o)[12], 0x86);
+	cr_assert_eq(h_bytes(o)[13], 0xdd);
+	cr_assert_arr_eq(h_bytes(o) + 14, inner, sizeof(inner), "hop limit 60 -> 59, rest unchanged");
 	cr_assert_eq(h_worker()->bctr[1].up_pkts, 1);
 	cr_assert_eq(h_worker()->bctr[1].up_bytes, sizeof(inner));
 	cr_assert_eq(h_worker()->bctr[2].up_pkts, 0);
@@ -159,7 +159,7 @@ Test(fwd_lma, native_link_local_is_never_forwarded)
 	/* A global destination does take the default route. */
 	h_rx1(1, lma_native(CN, "2001:db8:4444::1", 20, 64));
 	cr_assert_eq(h_tx_count(1), 1);
-	cr_assert_arr_eq(bytes(h_tx(1, 0)), MAC_RTR, 6);
+	cr_assert_arr_eq(h_bytes(h_tx(1, 0)), MAC_RTR, 6);
 }
 
 Test(fwd_lma, decapsulated_link_local_destination_is_not_forwarded)
@@ -182,7 +182,7 @@ Test(fwd_lma, mn_to_mn_is_reencapsulated_to_the_destination_mag)
 {
 	struct rte_mbuf *m = lma_tun(H_MAC_PEER, MAG1, MN1, MN2, 40, 60);
 	uint8_t inner[40 + 48];
-	memcpy(inner, bytes(m) + 54, sizeof(inner));
+	memcpy(inner, h_bytes(m) + 54, sizeof(inner));
 	inner[7] = 59;
 	h_rx1(0, m);
 	cr_assert_eq(h_tx_count(0), 1, "back into the core, to MAG2");
@@ -197,7 +197,7 @@ Test(fwd_lma, no_route_native_gets_destination_unreachable)
 {
 	struct rte_mbuf *m = lma_native(CN, "2001:db8:9999::1", 30, 64);
 	uint8_t inv[40 + 38];
-	memcpy(inv, bytes(m) + 14, sizeof(inv));
+	memcpy(inv, h_bytes(m) + 14, sizeof(inv));
 	h_rx1(1, m);
 	cr_assert_eq(h_drops(DP_DROP_NO_ROUTE), 1);
 	cr_assert_eq(h_drops_total(), 1);
@@ -208,7 +208,7 @@ Test(fwd_lma, no_route_native_gets_destination_unreachable)
 	cr_assert_eq(e.type, PMIP_ICMP6_DST_UNREACH);
 	cr_assert_eq(e.code, 0, "no route to destination");
 	cr_assert_eq(e.invoking_len, sizeof(inv));
-	cr_assert_arr_eq(bytes(o) + 54 + e.invoking_off, inv, sizeof(inv));
+	cr_assert_arr_eq(h_bytes(o) + 54 + e.invoking_off, inv, sizeof(inv));
 	cr_assert_eq(h_worker()->stats.icmp_sent, 1);
 }
 
@@ -245,8 +245,8 @@ Test(fwd_lma, gateway_route_via_neighbour)
 	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, "2001:db8:9000::1", 30, 64));
 	cr_assert_eq(h_tx_count(1), 1);
 	struct rte_mbuf *o = h_tx(1, 0);
-	cr_assert_arr_eq(bytes(o), MAC_RTR, 6, "the gateway's MAC");
-	cr_assert_arr_eq(bytes(o) + 6, dp.ports[1].mac, 6);
+	cr_assert_arr_eq(h_bytes(o), MAC_RTR, 6, "the gateway's MAC");
+	cr_assert_arr_eq(h_bytes(o) + 6, dp.ports[1].mac, 6);
 	struct pmip_ipv6_view ip = ipv(o);
 	assert_addr(&ip.dst, "2001:db8:9000::1");
 	assert_addr(&ip.src, MN1);
@@ -254,7 +254,7 @@ Test(fwd_lma, gateway_route_via_neighbour)
 	/* More specific connected route still wins for the CN. */
 	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, CN, 30, 64));
 	cr_assert_eq(h_tx_count(1), 2);
-	cr_assert_arr_eq(bytes(h_tx(1, 1)), H_MAC_CN, 6);
+	cr_assert_arr_eq(h_bytes(h_tx(1, 1)), H_MAC_CN, 6);
 
 	/* Gateway unresolved: cp is asked for the gateway's address. */
 	cr_assert_eq(h_neigh(3, 1, "2001:db8:e::fe", MAC_RTR, false), PMIP_CTL_OK);
@@ -287,7 +287,7 @@ Test(fwd_lma, many_routes_go_through_the_fib)
 		cr_assert_eq(h_drops(DP_DROP_BLACKHOLE), bh + 1, "round %d: the /64 wins", round);
 		h_rx1(1, lma_native(CN, "2001:db8:9000:ff::1", 30, 64));
 		cr_assert_eq(h_tx_count(1), 1, "round %d: the /36 takes the rest", round);
-		cr_assert_arr_eq(bytes(h_tx(1, 0)), MAC_RTR, 6);
+		cr_assert_arr_eq(h_bytes(h_tx(1, 0)), MAC_RTR, 6);
 		h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, CN, 30, 64));
 		cr_assert_eq(h_tx_count(1), 2, "round %d: the connected /64", round);
 		/* Down to the linear table: the same answers. */
@@ -316,7 +316,7 @@ Test(fwd_lma, route_delete_gives_no_route_again)
 	cr_assert_eq(h_route("::", 0, PMIP_ROUTE_GATEWAY, 1, 3, "2001:db8:e::fe"), PMIP_CTL_OK);
 	h_rx1(0, lma_tun(H_MAC_PEER, MAG1, MN1, "2001:db8:4444::1", 30, 64));
 	cr_assert_eq(h_tx_count(1), 1);
-	cr_assert_arr_eq(bytes(h_tx(1, 0)), MAC_RTR, 6);
+	cr_assert_arr_eq(h_bytes(h_tx(1, 0)), MAC_RTR, 6);
 	h_tx_clear();
 	cr_assert_eq(ctl_route_del("::", 0), PMIP_CTL_OK);
 	cr_assert_eq(ctl_route_del("::", 0), PMIP_CTL_REJECT_NO_SUCH_ID);
@@ -347,7 +347,7 @@ Test(fwd_lma, handover_moves_traffic_and_keeps_counters)
 	cr_assert_eq(dp.tables.n_bindings, nb, "still one binding");
 	h_rx1(1, lma_native(CN, MN1, 10, 64));
 	cr_assert_eq(h_tx_count(0), 1);
-	cr_assert_arr_eq(bytes(h_tx(0, 0)), H_MAC_PEER2, 6);
+	cr_assert_arr_eq(h_bytes(h_tx(0, 0)), H_MAC_PEER2, 6);
 	assert_dst(h_tx(0, 0), MAG2);
 	h_tx_clear();
 	/* Uplink now only from MAG2. */

@@ -19,32 +19,32 @@ TestSuite(tables, .init = mag_setup, .fini = h_fini);
 Test(tables, binding_set_rejects)
 {
 	struct pmip_ctl_msg m;
-	m = binding_msg(1024, 0, "2001:db8:2::", H_MAC_MN);
+	m = h_binding_msg(1024, 0, "2001:db8:2::", NULL, 0, H_MAC_MN);
 	cr_assert_eq(h_apply(&m), PMIP_CTL_REJECT_INVALID, "binding id out of range");
-	m = binding_msg(8, 64, "2001:db8:2::", H_MAC_MN);
+	m = h_binding_msg(8, 64, "2001:db8:2::", NULL, 0, H_MAC_MN);
 	cr_assert_eq(h_apply(&m), PMIP_CTL_REJECT_INVALID, "tunnel id out of range");
-	m = binding_msg(8, 5, "2001:db8:2::", H_MAC_MN);
+	m = h_binding_msg(8, 5, "2001:db8:2::", NULL, 0, H_MAC_MN);
 	cr_assert_eq(h_apply(&m), PMIP_CTL_REJECT_NO_SUCH_ID, "tunnel not set");
-	m = binding_msg(8, 0, "2001:db8:2::", H_MAC_MN);
+	m = h_binding_msg(8, 0, "2001:db8:2::", NULL, 0, H_MAC_MN);
 	m.u.binding.hnp_len = 48;
 	cr_assert_eq(h_apply(&m), PMIP_CTL_REJECT_INVALID, "hnp_len 48");
 	m.u.binding.hnp_len = 128;
 	cr_assert_eq(h_apply(&m), PMIP_CTL_REJECT_INVALID, "hnp_len 128");
-	m = binding_msg(8, 0, "2001:db8:2::", H_MAC_MN);
+	m = h_binding_msg(8, 0, "2001:db8:2::", NULL, 0, H_MAC_MN);
 	m.u.binding.flags = 0x80;
 	cr_assert_eq(h_apply(&m), PMIP_CTL_REJECT_INVALID, "unknown flag");
-	m = binding_msg(8, 0, "2001:db8:2::", H_MAC_MN);
+	m = h_binding_msg(8, 0, "2001:db8:2::", NULL, 0, H_MAC_MN);
 	m.u.binding.flags = PMIP_BINDING_F_SHARED_PREFIX;
 	cr_assert_eq(h_apply(&m), PMIP_CTL_REJECT_INVALID, "shared without a home address");
 	m.u.binding.hoa = h_ip("2001:db8:3::1");
 	cr_assert_eq(h_apply(&m), PMIP_CTL_REJECT_INVALID, "home address outside the prefix");
 	static const uint8_t mcast[6] = { 0x33, 0x33, 0, 0, 0, 1 };
-	m = binding_msg(8, 0, "2001:db8:2::", mcast);
+	m = h_binding_msg(8, 0, "2001:db8:2::", NULL, 0, mcast);
 	cr_assert_eq(h_apply(&m), PMIP_CTL_REJECT_INVALID, "multicast MN MAC");
-	m = binding_msg(8, 0, "2001:db8:2::", H_MAC_MN);
+	m = h_binding_msg(8, 0, "2001:db8:2::", NULL, 0, H_MAC_MN);
 	m.u.binding.access_port = 2;
 	cr_assert_eq(h_apply(&m), PMIP_CTL_REJECT_INVALID, "no port 2");
-	m = binding_msg(8, 0, HNP, MAC_OTHER);
+	m = h_binding_msg(8, 0, HNP, NULL, 0, MAC_OTHER);
 	cr_assert_eq(h_apply(&m), PMIP_CTL_REJECT_KEY_IN_USE, "HNP of binding 7");
 
 	cr_assert_eq(dp.tables.n_bindings, 1, "nothing applied");
@@ -54,7 +54,7 @@ Test(tables, binding_set_rejects)
 	cr_assert_eq(h_tx_count(1), 1);
 	cr_assert_eq(h_drops_total(), 0);
 	/* And the rejected keys are free. */
-	m = binding_msg(8, 0, "2001:db8:2::", H_MAC_MN);
+	m = h_binding_msg(8, 0, "2001:db8:2::", NULL, 0, H_MAC_MN);
 	cr_assert_eq(h_apply(&m), PMIP_CTL_OK);
 	cr_assert_eq(dp.tables.n_bindings, 2);
 }
@@ -76,10 +76,10 @@ Test(tables, shared_and_dedicated_prefixes_exclude_each_other)
 	/* Nothing left behind by the rejects: 2001:db8:1000::5 is free. */
 	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:1000::5", 10, 64));
 	cr_assert_eq(h_tx_count(0), 1);
-	cr_assert_arr_eq(bytes(h_tx(0, 0)), H_MAC_MN, 6, "still binding 7's prefix");
+	cr_assert_arr_eq(h_bytes(h_tx(0, 0)), H_MAC_MN, 6, "still binding 7's prefix");
 	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::a", 10, 64));
 	cr_assert_eq(h_tx_count(0), 2);
-	cr_assert_arr_eq(bytes(h_tx(0, 1)), MAC_MN_A, 6);
+	cr_assert_arr_eq(h_bytes(h_tx(0, 1)), MAC_MN_A, 6);
 	cr_assert_eq(h_binding(23, 0, "2001:db8:5000::", "2001:db8:5000::b", 0, MAC_MN_B),
 		     PMIP_CTL_OK);
 }
@@ -182,7 +182,7 @@ Test(tables, counts_follow_sets_and_deletes)
 	cr_assert_eq(h_drops(DP_DROP_NO_BINDING), 1);
 	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:3::1", 10, 64));
 	cr_assert_eq(h_tx_count(0), 1);
-	cr_assert_arr_eq(bytes(h_tx(0, 0)), MAC_MN_A, 6);
+	cr_assert_arr_eq(h_bytes(h_tx(0, 0)), MAC_MN_A, 6);
 
 	cr_assert_eq(h_binding_del(8), PMIP_CTL_OK);
 	cr_assert_eq(ctl_del(PMIP_CTL_TUNNEL_DEL, 1), PMIP_CTL_OK);
@@ -275,7 +275,7 @@ Test(tables, shared_prefix_refcount)
 	cr_assert_geq(rte_hash_lookup(dp.tables.bind_prefix, key), 0, "still shared by 21");
 	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::b", 10, 64));
 	cr_assert_eq(h_tx_count(0), 1, "the other MN still reached");
-	cr_assert_arr_eq(bytes(h_tx(0, 0)), MAC_MN_B, 6);
+	cr_assert_arr_eq(h_bytes(h_tx(0, 0)), MAC_MN_B, 6);
 	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::a", 10, 64));
 	cr_assert_eq(h_drops(DP_DROP_NO_BINDING), 1);
 	h_rx1(0, mag_up(MAC_MN_B, "2001:db8:5000::b", CN, 10, 64));
@@ -291,7 +291,7 @@ Test(tables, shared_prefix_refcount)
 	h_tx_clear();
 	h_rx1(1, mag_down(LMA_CORE, CN, "2001:db8:5000::b", 10, 64));
 	cr_assert_eq(h_tx_count(0), 1);
-	cr_assert_arr_eq(bytes(h_tx(0, 0)), MAC_MN_A, 6);
+	cr_assert_arr_eq(h_bytes(h_tx(0, 0)), MAC_MN_A, 6);
 }
 
 Test(tables, mag_handover_to_another_lma_tunnel)
@@ -301,7 +301,7 @@ Test(tables, mag_handover_to_another_lma_tunnel)
 	cr_assert_eq(h_binding(7, 1, HNP, NULL, 0, H_MAC_MN), PMIP_CTL_OK);
 	h_rx1(0, mag_up(H_MAC_MN, MN, CN, 10, 64));
 	cr_assert_eq(h_tx_count(1), 1);
-	cr_assert_arr_eq(bytes(h_tx(1, 0)), H_MAC_PEER2, 6);
+	cr_assert_arr_eq(h_bytes(h_tx(1, 0)), H_MAC_PEER2, 6);
 	assert_dst(h_tx(1, 0), "2001:db8:c::5");
 	/* Downlink only from the new LMA. */
 	h_rx1(1, mag_down(LMA_CORE, CN, MN, 10, 64));
@@ -335,7 +335,7 @@ static char feed_one(uint16_t port, const uint8_t *f, size_t len, const char *wh
 	uint64_t before[DP_DROP_COUNT];
 	for (unsigned r = 0; r < DP_DROP_COUNT; r++)
 		before[r] = h_drops((enum dp_drop_reason)r);
-	h_rx1(port, mk(f, len));
+	h_rx1(port, h_frame(f, len));
 	struct acct b = acct_now();
 	unsigned reasons = 0;
 	for (unsigned r = 0; r < DP_DROP_COUNT; r++)
@@ -435,17 +435,17 @@ Test(malformed, not_ipv6_and_chained_mbufs, .init = mag_setup, .fini = h_fini)
 	memcpy(g, f, sizeof(f));
 	g[12] = 0x08;
 	g[13] = 0x00; /* IPv4 */
-	h_rx1(0, mk(g, sizeof(g)));
+	h_rx1(0, h_frame(g, sizeof(g)));
 	cr_assert_eq(h_drops(DP_DROP_ETHERTYPE), 1);
 	memcpy(g, f, sizeof(f));
 	g[14] = 0x40; /* version 4 */
-	h_rx1(0, mk(g, sizeof(g)));
+	h_rx1(0, h_frame(g, sizeof(g)));
 	memcpy(g, f, sizeof(f));
 	g[18] = g[19] = 0; /* payload length 0 (jumbogram) */
-	h_rx1(0, mk(g, sizeof(g)));
+	h_rx1(0, h_frame(g, sizeof(g)));
 	cr_assert_eq(h_drops(DP_DROP_IPV6_MALFORMED), 2);
 	/* Two segments. */
-	struct rte_mbuf *a = mk(f, 40), *b = mk(f + 40, sizeof(f) - 40);
+	struct rte_mbuf *a = h_frame(f, 40), *b = h_frame(f + 40, sizeof(f) - 40);
 	cr_assert_eq(rte_pktmbuf_chain(a, b), 0);
 	h_rx1(0, a);
 	cr_assert_eq(h_drops(DP_DROP_MULTI_SEGMENT), 1);
