@@ -13,7 +13,8 @@
  *   route     everything else: route table, neighbour, hop limit, MTU
  * Tunnelling follows RFC 2473: the entry point forwards the inner packet
  * (hop limit decremented, Time Exceeded at 1), the outer hop limit is the
- * tunnel's, and a packet that does not fit the tunnel MTU gets an ICMPv6
+ * tunnel's, the outer flow label a hash of the inner flow (RFC 6438), and a
+ * packet that does not fit the tunnel MTU gets an ICMPv6
  * Packet Too Big with the tunnel MTU minus 40 (7.1). ICMPv6 errors are
  * rate-limited per worker. Every drop increments its named counter.
  * No locks, no allocation beyond mbufs, no syscalls, no logging.
@@ -35,6 +36,7 @@
 #include <rte_cycles.h>
 #include <rte_fib6.h>
 #include <rte_hash.h>
+#include <rte_hash_crc.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 #include <rte_ring.h>
@@ -255,6 +257,29 @@ static __rte_noinline void icmp_error_native(struct dp_worker *w, const struct d
 /* Prepend the outer header (RFC 2473 3.1, 6.3) and queue on the tunnel's
  * port. m holds Ethernet + inner IPv6; the inner hop limit is already
  * decremented. Returns false (m consumed) on a drop. */
+/* Flow label of a tunnel's outer header (RFC 6438 3): a hash of the inner
+ * packet's addresses, next header and flow label. Routers doing ECMP or LAG
+ * and receivers doing RSS see a tunnel as one (src, dst) pair; with the
+ * label among their hash inputs (RFC 6438 4) the MNs' flows spread over
+ * their links and queues instead of all taking one. Stateless, so one flow
+ * keeps one label and is not reordered; never 0, which means unlabelled
+ * (RFC 6437 2). Ports are not hashed: they may sit behind extension
+ * headers, and an MN-set inner label already tells flows apart. */
+static __rte_always_inline uint32_t tunnel_flow_label(const uint8_t *inner)
+{
+	uint64_t a[4];
+	uint32_t first;
+	memcpy(a, inner + 8, sizeof(a)); /* source, destination */
+	memcpy(&first, inner, 4);        /* version, traffic class, flow label */
+	uint32_t h = (rte_be_to_cpu_32(first) & 0xfffff) | ((uint32_t)inner[6] << 20);
+	h = rte_hash_crc_8byte(a[0], h);
+	h = rte_hash_crc_8byte(a[1], h);
+	h = rte_hash_crc_8byte(a[2], h);
+	h = rte_hash_crc_8byte(a[3], h);
+	h = (h ^ (h >> 20)) & 0xfffff;
+	return h != 0 ? h : 1;
+}
+
 static __rte_always_inline bool encap_send(struct dp_worker *w, uint16_t in_port,
 						  struct rte_mbuf *m, const struct dp_tunnel *tun)
 {
@@ -272,6 +297,10 @@ static __rte_always_inline bool encap_send(struct dp_worker *w, uint16_t in_port
 	}
 	rte_memcpy(p, tun->hdr, sizeof(tun->hdr));
 	dp_word_mac(nw, p);
+	uint32_t label = tunnel_flow_label(p + L2 + L3);
+	p[L2 + 1] = (uint8_t)((p[L2 + 1] & 0xf0) | (label >> 16));
+	p[L2 + 2] = (uint8_t)(label >> 8);
+	p[L2 + 3] = (uint8_t)label;
 	p[L2 + 4] = (uint8_t)(inner_len >> 8);
 	p[L2 + 5] = (uint8_t)inner_len;
 	dp_worker_tx(w, tun->port, m);

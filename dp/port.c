@@ -57,6 +57,16 @@ static int port_setup(struct dp_ctx *ctx, unsigned idx)
 		conf.rx_adv_conf.rss_conf.rss_hf =
 			info.flow_type_rss_offloads &
 			(RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_NONFRAG_IPV6_UDP | RTE_ETH_RSS_NONFRAG_IPV6_TCP);
+		/* A core port carries IPv6-in-IPv6 tunnels: hashed on the outer
+		 * header, all of a peer's traffic would reach one worker. Hash
+		 * the inner header where the device can; otherwise the outer
+		 * flow label we and RFC 6438 peers set is what can spread it. */
+		if (pc->kind == PMIP_PORT_CORE &&
+		    (info.flow_type_rss_offloads & RTE_ETH_RSS_LEVEL_INNERMOST) != 0)
+			conf.rx_adv_conf.rss_conf.rss_hf |= RTE_ETH_RSS_LEVEL_INNERMOST;
+		else if (pc->kind == PMIP_PORT_CORE)
+			pmip_notice("[port.%s]: device cannot hash inner headers (RSS level innermost): tunnelled traffic spreads over the %u rx queues only as far as the device hashes outer flow labels",
+				    pc->name, p->n_rxq);
 	}
 	rc = rte_eth_dev_configure(pid, p->n_rxq, p->n_txq, &conf);
 	if (rc != 0) {

@@ -29,6 +29,7 @@ Traffic definitions (one place: docs/LOADGEN.md "Traffic definitions"):
                     63: the entry point decrements it before encapsulating)
   mag-from-lma      IPv6 LMA -> MAG, next header 41, inner = lma-downlink
                     packet with hop limit 63
+  (tunnelled kinds: outer flow label as pmip-dp sets it, RFC 6438)
 
 Standard library only. Fast enough for million-packet files: the header
 pieces of each mobile node and the payload of each size are built once,
@@ -107,6 +108,31 @@ def fold(s):
     return s
 
 
+def _crc32c_table():
+    t = []
+    for n in range(256):
+        c = n
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        t.append(c)
+    return t
+
+
+CRC32C = _crc32c_table()
+
+
+def tunnel_flow_label(inner_label, next_header, src, dst):
+    """The outer flow label pmip-dp puts on a packet it tunnels (dp/fwd.c
+    tunnel_flow_label(), RFC 6438): CRC32C (the crc32 instruction, no
+    inversion) of the inner source and destination, seeded with the inner
+    label and next header, folded to 20 bits, never 0."""
+    h = (inner_label & 0xFFFFF) | (next_header << 20)
+    for b in src + dst:
+        h = CRC32C[(h ^ b) & 0xFF] ^ (h >> 8)
+    h = (h ^ (h >> 20)) & 0xFFFFF
+    return h or 1
+
+
 def payload_for(size):
     """UDP payload for a frame of `size` bytes (no FCS): zero bytes."""
     return bytes(size - MIN_FRAME)
@@ -156,7 +182,8 @@ class Generator:
             eth = self.dst_mac + self.src_mac + b"\x86\xdd"
             # Outer header: its payload length goes where the inner one
             # would; the inner header follows the outer addresses.
-            head = eth + ip6_first          # + outer plen
+            label = tunnel_flow_label(0, 17, src, dst)
+            head = eth + struct.pack("!I", 0x60000000 | label)  # + outer plen
             outer_rest = bytes((41, HOP_LIMIT)) + self.outer[0] + self.outer[1]
             return head, outer_rest + ip6_first, mid, partial
         src_mac = mn_mac(i) if self.kind == "mag-uplink" else self.src_mac

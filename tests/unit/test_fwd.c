@@ -45,6 +45,56 @@ Test(fwd_mag, uplink_is_encapsulated_to_the_lma)
 	cr_assert_eq(h_worker()->bctr[7].up_bytes, 148);
 }
 
+/* Outer flow label of one uplink packet to dst with the given inner flow
+ * label (RFC 6438: the tunnel's flows told apart by ECMP, LAG and RSS). */
+static uint32_t uplink_label(const char *dst, uint32_t inner_label)
+{
+	struct rte_mbuf *m = mag_up(H_MAC_MN, MN, dst, 20, 64);
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, 14);
+	ip[1] = (uint8_t)((ip[1] & 0xf0) | (inner_label >> 16));
+	ip[2] = (uint8_t)(inner_label >> 8);
+	ip[3] = (uint8_t)inner_label;
+	h_rx(0, &m, 1);
+	cr_assert_eq(h_tx_count(1), 1);
+	struct rte_mbuf *o = h_tx(1, 0);
+	const uint8_t *p = rte_pktmbuf_mtod(o, const uint8_t *);
+	cr_assert_eq(p[14] >> 4, 6);
+	cr_assert_eq(((p[14] & 0x0f) << 4) | (p[15] >> 4), 0, "outer traffic class stays 0");
+	uint32_t label = ((uint32_t)(p[15] & 0x0f) << 16) | ((uint32_t)p[16] << 8) | p[17];
+	/* The inner header is carried as it was, label included. */
+	cr_assert_eq(((uint32_t)(p[55] & 0x0f) << 16 | (uint32_t)p[56] << 8 | p[57]), inner_label);
+	h_tx_clear();
+	return label;
+}
+
+Test(fwd_mag, uplink_outer_flow_label_follows_the_inner_flow)
+{
+	char dst[64];
+	uint32_t labels[64];
+	unsigned distinct = 0, odd = 0;
+	for (unsigned i = 0; i < 64; i++) {
+		snprintf(dst, sizeof(dst), "2001:db8:e::%x", 0x100 + i);
+		labels[i] = uplink_label(dst, 0);
+		cr_assert_neq(labels[i], 0, "a tunnelled packet is labelled (RFC 6437: 0 is none)");
+		cr_assert_eq(uplink_label(dst, 0), labels[i], "one flow, one label: no reordering");
+		bool seen = false;
+		for (unsigned j = 0; j < i; j++)
+			seen |= labels[j] == labels[i];
+		distinct += !seen;
+		odd += labels[i] & 1;
+	}
+	/* 64 flows in 2^20 labels: a collision or two at most, and a receiver
+	 * hashing the label onto two queues gets both. */
+	cr_assert_geq(distinct, 62, "%u distinct labels of 64 flows", distinct);
+	cr_assert(odd > 8 && odd < 56, "%u of 64 labels odd", odd);
+	/* The same label as scripts/gen-traffic.py's own CRC32C computes for
+	 * its lma-from-mag packets (MN 0 -> CN, UDP, inner label 0). */
+	cr_assert_eq(uplink_label(CN, 0), 0x492a0, "label %#x", uplink_label(CN, 0));
+	/* Flows the MN tells apart by its own label stay apart outside. */
+	cr_assert_neq(uplink_label(CN, 0x12345), uplink_label(CN, 0x54321));
+	cr_assert_eq(uplink_label(CN, 0x12345), uplink_label(CN, 0x12345));
+}
+
 Test(fwd_mag, downlink_is_decapsulated_to_the_mn)
 {
 	struct rte_mbuf *in = h_udp(H_MAC_CN, H_MAC_CN, CN, MN, 50, 60);
