@@ -98,8 +98,9 @@ static int port_setup(struct dp_ctx *ctx, unsigned idx)
 		pmip_err("[port.%s]: start: %s", pc->name, rte_strerror(-rc));
 		return -1;
 	}
-	/* Access links carry EAPOL to 01:80:c2:00:00:03 and RS/NS to
-	 * multicast groups; the lab's veths see only our traffic anyway. */
+	/* Access links carry RS/NS to multicast groups (solicited-node
+	 * groups we do not program one by one); the lab's veths see only
+	 * our traffic anyway. */
 	rc = rte_eth_promiscuous_enable(pid);
 	if (rc != 0)
 		pmip_warn("[port.%s]: promiscuous mode: %s (multicast may be missed)", pc->name,
