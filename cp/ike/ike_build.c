@@ -90,12 +90,22 @@ static bool copy_body(uint8_t *p, size_t room, const uint8_t *src, size_t len, s
 	return true;
 }
 
+/* Would the parser accept this body for this type? The same dispatcher
+ * (ike_pld_decode: minimum length, then the type's decoder) as a received
+ * payload goes through. */
+static bool body_decodes(uint8_t type, const uint8_t *p, size_t blen)
+{
+	struct ike_payloads scratch;
+	struct ike_err e;
+
+	return ike_pld_decode(type, p, blen, &scratch, 0, &e) == IKE_ERR_OK;
+}
+
 size_t ike_build_raw(struct ike_builder *b, uint8_t type, bool critical, const uint8_t *body,
 		     size_t len)
 {
 	size_t room, blen;
 	uint8_t *p;
-	struct ike_err e;
 
 	if (type == IKE_PLD_SK || type == IKE_PLD_SKF)
 		return fail(b);
@@ -104,148 +114,107 @@ size_t ike_build_raw(struct ike_builder *b, uint8_t type, bool critical, const u
 		return 0;
 	if (!copy_body(p, room, body, len, &blen))
 		return fail(b);
-	if (ike_payload_name(type)) {
-		/* A known type: it must decode like any other. */
-		struct ike_payloads scratch;
-
-		if (ike_pld_decode(type, p, blen, &scratch, 0, &e) != IKE_ERR_OK)
-			return fail(b);
-	}
+	/* A known type must decode like any other. */
+	if (ike_payload_name(type) && !body_decodes(type, p, blen))
+		return fail(b);
 	return commit(b, type, critical, blen);
 }
 
-/* Each typed append: begin, encode, decode what was written, commit. */
+/* Each typed append: begin, encode into the room begun, then this: what
+ * was written must decode (else nothing is built), and is committed.
+ * *blen is read here, after the encoder that sets it has run. */
+static size_t commit_checked(struct ike_builder *b, uint8_t type, const uint8_t *p, bool encoded,
+			     const size_t *blen)
+{
+	if (!encoded || !body_decodes(type, p, *blen))
+		return fail(b);
+	return commit(b, type, false, *blen);
+}
 
 size_t ike_build_sa(struct ike_builder *b, const struct ike_sa *sa)
 {
-	size_t room, blen;
+	size_t room, blen = 0;
 	uint8_t *p = begin(b, IKE_PLD_SA, &room);
-	struct ike_sa chk;
-	struct ike_err e;
 
-	if (!p)
-		return 0;
-	if (!ike_sa_encode(sa, p, room, &blen) || ike_sa_decode(p, blen, &chk, &e) != IKE_ERR_OK)
-		return fail(b);
-	return commit(b, IKE_PLD_SA, false, blen);
+	return p ? commit_checked(b, IKE_PLD_SA, p, ike_sa_encode(sa, p, room, &blen), &blen) : 0;
 }
 
 size_t ike_build_ke(struct ike_builder *b, uint16_t group, const uint8_t *data, size_t len)
 {
-	size_t room, blen;
+	size_t room, blen = 0;
 	uint8_t *p = begin(b, IKE_PLD_KE, &room);
-	struct ike_ke chk;
-	struct ike_err e;
 
-	if (!p)
-		return 0;
-	if (!ike_ke_encode(group, data, len, p, room, &blen) ||
-	    ike_ke_decode(p, blen, &chk, &e) != IKE_ERR_OK)
-		return fail(b);
-	return commit(b, IKE_PLD_KE, false, blen);
+	return p ? commit_checked(b, IKE_PLD_KE, p, ike_ke_encode(group, data, len, p, room, &blen),
+				  &blen)
+		 : 0;
 }
 
 size_t ike_build_id(struct ike_builder *b, uint8_t type, const struct ike_id *id)
 {
-	size_t room, blen;
+	size_t room, blen = 0;
 	uint8_t *p;
-	struct ike_id chk;
-	struct ike_err e;
 
 	if (type != IKE_PLD_IDI && type != IKE_PLD_IDR)
 		return fail(b);
 	p = begin(b, type, &room);
-	if (!p)
-		return 0;
-	if (!ike_id_encode(id, p, room, &blen) || ike_id_decode(p, blen, &chk, &e) != IKE_ERR_OK)
-		return fail(b);
-	return commit(b, type, false, blen);
+	return p ? commit_checked(b, type, p, ike_id_encode(id, p, room, &blen), &blen) : 0;
 }
 
 size_t ike_build_cert(struct ike_builder *b, const struct ike_cert *c)
 {
-	size_t room, blen;
+	size_t room, blen = 0;
 	uint8_t *p = begin(b, IKE_PLD_CERT, &room);
-	struct ike_cert chk;
-	struct ike_err e;
 
-	if (!p)
-		return 0;
-	if (!ike_cert_encode(c->encoding, &c->data, p, room, &blen) ||
-	    ike_cert_decode(p, blen, &chk, &e) != IKE_ERR_OK)
-		return fail(b);
-	return commit(b, IKE_PLD_CERT, false, blen);
+	return p ? commit_checked(b, IKE_PLD_CERT, p,
+				  ike_cert_encode(c->encoding, &c->data, p, room, &blen), &blen)
+		 : 0;
 }
 
+/* Same layout as CERT (RFC 7296 3.7): encoding, then the CA hashes. */
 size_t ike_build_certreq(struct ike_builder *b, const struct ike_certreq *c)
 {
-	size_t room, blen;
+	size_t room, blen = 0;
 	uint8_t *p = begin(b, IKE_PLD_CERTREQ, &room);
-	struct ike_certreq chk;
-	struct ike_err e;
 
-	if (!p)
-		return 0;
-	if (!ike_cert_encode(c->encoding, &c->data, p, room, &blen) ||
-	    ike_certreq_decode(p, blen, &chk, &e) != IKE_ERR_OK)
-		return fail(b);
-	return commit(b, IKE_PLD_CERTREQ, false, blen);
+	return p ? commit_checked(b, IKE_PLD_CERTREQ, p,
+				  ike_cert_encode(c->encoding, &c->data, p, room, &blen), &blen)
+		 : 0;
 }
 
 size_t ike_build_auth(struct ike_builder *b, const struct ike_auth *auth)
 {
-	size_t room, blen;
+	size_t room, blen = 0;
 	uint8_t *p = begin(b, IKE_PLD_AUTH, &room);
-	struct ike_auth chk;
-	struct ike_err e;
 
-	if (!p)
-		return 0;
-	if (!ike_auth_encode(auth, p, room, &blen) || ike_auth_decode(p, blen, &chk, &e) != IKE_ERR_OK)
-		return fail(b);
-	return commit(b, IKE_PLD_AUTH, false, blen);
+	return p ? commit_checked(b, IKE_PLD_AUTH, p, ike_auth_encode(auth, p, room, &blen), &blen)
+		 : 0;
 }
 
 size_t ike_build_nonce(struct ike_builder *b, const uint8_t *nonce, size_t len)
 {
-	size_t room, blen;
+	size_t room, blen = 0;
 	uint8_t *p = begin(b, IKE_PLD_NONCE, &room);
-	struct ike_span chk;
-	struct ike_err e;
 
-	if (!p)
-		return 0;
-	if (!copy_body(p, room, nonce, len, &blen) || ike_nonce_decode(p, blen, &chk, &e) != IKE_ERR_OK)
-		return fail(b);
-	return commit(b, IKE_PLD_NONCE, false, blen);
+	return p ? commit_checked(b, IKE_PLD_NONCE, p, copy_body(p, room, nonce, len, &blen), &blen)
+		 : 0;
 }
 
 size_t ike_build_notify(struct ike_builder *b, const struct ike_notify *n)
 {
-	size_t room, blen;
+	size_t room, blen = 0;
 	uint8_t *p = begin(b, IKE_PLD_NOTIFY, &room);
-	struct ike_notify chk;
-	struct ike_err e;
 
-	if (!p)
-		return 0;
-	if (!ike_notify_encode(n, p, room, &blen) || ike_notify_decode(p, blen, &chk, &e) != IKE_ERR_OK)
-		return fail(b);
-	return commit(b, IKE_PLD_NOTIFY, false, blen);
+	return p ? commit_checked(b, IKE_PLD_NOTIFY, p, ike_notify_encode(n, p, room, &blen), &blen)
+		 : 0;
 }
 
 size_t ike_build_delete(struct ike_builder *b, const struct ike_delete *d)
 {
-	size_t room, blen;
+	size_t room, blen = 0;
 	uint8_t *p = begin(b, IKE_PLD_DELETE, &room);
-	struct ike_delete chk;
-	struct ike_err e;
 
-	if (!p)
-		return 0;
-	if (!ike_delete_encode(d, p, room, &blen) || ike_delete_decode(p, blen, &chk, &e) != IKE_ERR_OK)
-		return fail(b);
-	return commit(b, IKE_PLD_DELETE, false, blen);
+	return p ? commit_checked(b, IKE_PLD_DELETE, p, ike_delete_encode(d, p, room, &blen), &blen)
+		 : 0;
 }
 
 size_t ike_build_vid(struct ike_builder *b, const uint8_t *vid, size_t len)
@@ -255,48 +224,30 @@ size_t ike_build_vid(struct ike_builder *b, const uint8_t *vid, size_t len)
 
 size_t ike_build_ts(struct ike_builder *b, uint8_t type, const struct ike_ts_list *ts)
 {
-	size_t room, blen;
+	size_t room, blen = 0;
 	uint8_t *p;
-	struct ike_ts_list chk;
-	struct ike_err e;
 
 	if (type != IKE_PLD_TSI && type != IKE_PLD_TSR)
 		return fail(b);
 	p = begin(b, type, &room);
-	if (!p)
-		return 0;
-	if (!ike_ts_encode(ts, p, room, &blen) || ike_ts_decode(p, blen, &chk, &e) != IKE_ERR_OK)
-		return fail(b);
-	return commit(b, type, false, blen);
+	return p ? commit_checked(b, type, p, ike_ts_encode(ts, p, room, &blen), &blen) : 0;
 }
 
 size_t ike_build_cp(struct ike_builder *b, const struct ike_cp *cp)
 {
-	size_t room, blen;
+	size_t room, blen = 0;
 	uint8_t *p = begin(b, IKE_PLD_CP, &room);
-	struct ike_cp chk;
-	struct ike_err e;
 
-	if (!p)
-		return 0;
-	if (!ike_cp_encode(cp, p, room, &blen) || ike_cp_decode(p, blen, &chk, &e) != IKE_ERR_OK)
-		return fail(b);
-	return commit(b, IKE_PLD_CP, false, blen);
+	return p ? commit_checked(b, IKE_PLD_CP, p, ike_cp_encode(cp, p, room, &blen), &blen) : 0;
 }
 
 size_t ike_build_eap(struct ike_builder *b, const uint8_t *msg, size_t len)
 {
-	size_t room, blen;
+	size_t room, blen = 0;
 	uint8_t *p = begin(b, IKE_PLD_EAP, &room);
-	struct ike_eap chk;
-	struct ike_err e;
 
-	if (!p)
-		return 0;
-	if (len < 4 || !copy_body(p, room, msg, len, &blen) ||
-	    ike_eap_decode(p, blen, &chk, &e) != IKE_ERR_OK)
-		return fail(b);
-	return commit(b, IKE_PLD_EAP, false, blen);
+	return p ? commit_checked(b, IKE_PLD_EAP, p, copy_body(p, room, msg, len, &blen), &blen)
+		 : 0;
 }
 
 /* ----------------------------------------------------------- SK, SKF -- */
