@@ -16,6 +16,8 @@ PACKAGES=(
 	dpdk dpdk-dev dpdk-doc
 	# lab and tests
 	iproute2 iputils-ping ethtool procps python3 tshark tcpdump openssl util-linux
+	# the pktgen scripts' test (a stand-in of pktgen's Lua API)
+	lua5.4
 	# peers: strongSwan's charon with userspace ESP (kernel-libipsec), swanctl
 	strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins
 )

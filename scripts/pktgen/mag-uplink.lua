@@ -69,102 +69,18 @@ local RATE_PCT    = 100                  -- percent of line rate
 local DURATION_S  = 60                   -- seconds to send; 0 = set up only, then "start 0" by hand
 local VARY_SRC_MAC = true                -- range mode: MAC 02:00:<i> per MN; false: the port's own MAC
 local CN_ADDR     = "2001:db8:e::100"    -- correspondent node
-local MN_PORT_BASE, MN_PORT_SPAN, CN_PORT = 10000, 50000, 9
 ------------------------------------------------------------------------
 
-local function fail(msg)
-	error("mag-uplink.lua: " .. msg, 0)
-end
+-- The shared part lies next to this file (pktgen loads scripts by path).
+local C = dofile((debug.getinfo(1, "S").source:match("^@(.-)[^/]*$") or "") .. "pmip-common.lua")
+local S = C.script("mag-uplink.lua", PORT, "mag-uplink", "the MAG access port's MAC")
+local mn_addr, mn_port, mn_mac = C.mn_addr, C.mn_port, C.mn_mac
 
--- MN i's home address: 2001:db8:(0x1000 + (i >> 16)):(i & 0xffff)::100
-local function mn_addr(i)
-	return string.format("2001:db8:%x:%x::100", 0x1000 + math.floor(i / 65536), i % 65536)
-end
-
--- A MAC address from a 48-bit number.
-local function mac_str(v)
-	local b = {}
-	for k = 6, 1, -1 do
-		b[k] = string.format("%02x", v % 256)
-		v = math.floor(v / 256)
-	end
-	return table.concat(b, ":")
-end
-
--- MN i's MAC: 02:00 followed by i as 32 bits
-local MN_MAC_BASE = 0x020000000000
-local function mn_mac(i)
-	return mac_str(MN_MAC_BASE + i)
-end
-
-local function mn_port(i)
-	return MN_PORT_BASE + i % MN_PORT_SPAN
-end
-
--- Set start/min/max/inc of one range field.
-local function range4(fn, start, min, max, inc)
-	fn(PORT, "start", start)
-	fn(PORT, "min", min)
-	fn(PORT, "max", max)
-	fn(PORT, "inc", inc)
-end
-
--- The range packet must be IPv6 before IPv6 range addresses are set:
--- pktgen stores them as IPv4 otherwise. The CLI command is
--- "range <port> type ipv6"; use a Lua binding for it when this pktgen
--- has one.
-local function range_type_ipv6()
-	local r = pktgen.range
-	for _, name in ipairs({ "type", "pkt_type" }) do
-		if type(r[name]) == "function" then
-			r[name](PORT, "ipv6")
-			return true
-		end
-	end
-	print("mag-uplink.lua: NOTE: this pktgen has no Lua call for the range packet type;")
-	print("  unless you typed 'range " .. PORT .. " type ipv6' before loading this script,")
-	print("  type it now and run 'load scripts/pktgen/mag-uplink.lua' again.")
-	print("  Check the result on 'page range' (src.ip must show IPv6 addresses).")
-	return false
-end
-
-local function show_stats(label)
-	local all = pktgen.portStats(PORT, "port")
-	local s = all and all[tonumber(PORT)]
-	if s then
-		print(string.format("%s: port %s sent %d packets, received %d, tx errors %d",
-			label, PORT, s.opackets or 0, s.ipackets or 0, s.oerrors or 0))
-	end
-end
-
-if MN_COUNT < 1 or MN_FIRST < 0 or MN_FIRST + MN_COUNT > 268435456 then
-	fail("MN_FIRST/MN_COUNT must stay within the 2^28 /64s of 2001:db8:1000::/36")
-end
-
-local mn_last = MN_FIRST + MN_COUNT - 1
-pktgen.stop(PORT)
-pktgen.set(PORT, "count", 0)                 -- 0 = send until stopped
-pktgen.set(PORT, "rate", RATE_PCT)
-
+local mn_last = S.begin(MN_FIRST, MN_COUNT, RATE_PCT)
 if MODE == "pcap" then
-	-- The file comes from: scripts/gen-traffic.py --kind mag-uplink ...
-	-- and is loaded with -s PORT:FILE when pktgen starts.
-	pktgen.set_range(PORT, "off")
-	pktgen.pcap(PORT, "on")
-	print("mag-uplink.lua: pcap mode on port " .. PORT .. " (file given with -s " .. PORT .. ":FILE)")
+	S.pcap_mode()
 elseif MODE == "range" then
-	if DST_MAC == "00:00:00:00:00:00" then
-		fail("set DST_MAC to the MAG access port's MAC at the top of the script")
-	end
-	if type(FRAME_SIZE) ~= "number" then
-		fail("range mode sends one size; use MODE = \"pcap\" with a gen-traffic.py imix file")
-	end
-	local info = pktgen.info or {}
-	if info.maxMbufsPerPort and MN_COUNT > info.maxMbufsPerPort then
-		print(string.format("mag-uplink.lua: WARNING: %d MNs but about %d range mbufs: not every MN will be sent",
-			MN_COUNT, info.maxMbufsPerPort))
-	end
-	pktgen.pcap(PORT, "off")
+	S.range_begin(DST_MAC, FRAME_SIZE, MN_COUNT)
 
 	-- The single packet too, so the main page shows the same traffic.
 	pktgen.set_type(PORT, "ipv6")
@@ -173,52 +89,35 @@ elseif MODE == "range" then
 	pktgen.set_ipaddr(PORT, "src", mn_addr(MN_FIRST) .. "/64")
 	pktgen.set_ipaddr(PORT, "dst", CN_ADDR)
 	pktgen.set(PORT, "sport", mn_port(MN_FIRST))
-	pktgen.set(PORT, "dport", CN_PORT)
+	pktgen.set(PORT, "dport", C.CN_PORT)
 	pktgen.set(PORT, "size", FRAME_SIZE + 4)
 
-	range_type_ipv6()
+	S.range_type_ipv6("src.ip")
 	pktgen.range.ip_proto(PORT, "udp")
 	-- Destination: the MAG access port and the CN, fixed.
-	range4(pktgen.range.dst_mac, DST_MAC, DST_MAC, DST_MAC, "00:00:00:00:00:00")
-	range4(pktgen.range.dst_ip, CN_ADDR, CN_ADDR, CN_ADDR, "::")
+	S.range4(pktgen.range.dst_mac, DST_MAC, DST_MAC, DST_MAC, "00:00:00:00:00:00")
+	S.range4(pktgen.range.dst_ip, CN_ADDR, CN_ADDR, CN_ADDR, "::")
 	-- Source: one address per MN /64, stepping the 4th group (carry into
 	-- the 3rd): 2001:db8:1000:0::100, 2001:db8:1000:1::100, ...
-	range4(pktgen.range.src_ip, mn_addr(MN_FIRST), mn_addr(MN_FIRST), mn_addr(mn_last), "0:0:0:1::")
+	S.range4(pktgen.range.src_ip, mn_addr(MN_FIRST), mn_addr(MN_FIRST), mn_addr(mn_last), "0:0:0:1::")
 	if VARY_SRC_MAC then
 		-- start one below the first MN's MAC: pktgen steps before the first
 		-- packet (see the notes at the top)
-		range4(pktgen.range.src_mac, mac_str(MN_MAC_BASE + MN_FIRST - 1), mn_mac(MN_FIRST),
+		S.range4(pktgen.range.src_mac, C.mac_str(C.MN_MAC_BASE + MN_FIRST - 1), mn_mac(MN_FIRST),
 			mn_mac(mn_last), "00:00:00:00:00:01")
 	else
 		pktgen.range.src_mac(PORT, "inc", "00:00:00:00:00:00")
 	end
 	-- UDP 10000 + (i % 50000) -> 9
-	local sport_first = mn_port(MN_FIRST)
-	local sport_last = math.min(sport_first + MN_COUNT - 1, MN_PORT_BASE + MN_PORT_SPAN - 1)
-	if sport_last - sport_first + 1 < math.min(MN_COUNT, MN_PORT_SPAN) then
-		sport_first = MN_PORT_BASE            -- the MN range crosses a port wrap: use all 50000
-		sport_last = MN_PORT_BASE + MN_PORT_SPAN - 1
-	end
-	range4(pktgen.range.src_port, mn_port(MN_FIRST), sport_first, sport_last, 1)
-	range4(pktgen.range.dst_port, CN_PORT, CN_PORT, CN_PORT, 0)
-	range4(pktgen.range.pkt_size, FRAME_SIZE + 4, FRAME_SIZE + 4, FRAME_SIZE + 4, 0)
+	local sport_first, sport_last = C.port_range(MN_FIRST, MN_COUNT)
+	S.range4(pktgen.range.src_port, mn_port(MN_FIRST), sport_first, sport_last, 1)
+	S.range4(pktgen.range.dst_port, C.CN_PORT, C.CN_PORT, C.CN_PORT, 0)
+	S.range4(pktgen.range.pkt_size, FRAME_SIZE + 4, FRAME_SIZE + 4, FRAME_SIZE + 4, 0)
 	pktgen.set_range(PORT, "on")
 	print(string.format("mag-uplink.lua: range mode on port %s: MNs %d..%d (%s .. %s), %d-byte frames, to %s",
 		PORT, MN_FIRST, mn_last, mn_addr(MN_FIRST), mn_addr(mn_last), FRAME_SIZE, DST_MAC))
 else
-	fail("MODE must be \"range\" or \"pcap\"")
+	S.fail("MODE must be \"range\" or \"pcap\"")
 end
 
-if DURATION_S > 0 then
-	pktgen.clear(PORT)
-	pktgen.start(PORT)
-	for t = 1, DURATION_S do
-		pktgen.delay(1000)
-		if t % 10 == 0 then show_stats(string.format("%3d s", t)) end
-	end
-	pktgen.stop(PORT)
-	pktgen.delay(500)
-	show_stats("done")
-else
-	print("mag-uplink.lua: set up; type 'start " .. PORT .. "' to send, 'stop " .. PORT .. "' to stop")
-end
+S.run(DURATION_S)
