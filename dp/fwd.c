@@ -254,13 +254,10 @@ static __rte_noinline void icmp_error_native(struct dp_worker *w, const struct d
 
 /* ---------------------------------------------------------- encapsulate -- */
 
-/* Prepend the outer header (RFC 2473 3.1, 6.3) and queue on the tunnel's
- * port. m holds Ethernet + inner IPv6; the inner hop limit is already
- * decremented. Returns false (m consumed) on a drop. */
 /* Flow label of a tunnel's outer header (RFC 6438 3): a hash of the inner
  * packet's addresses, next header and flow label. Routers doing ECMP or LAG
  * and receivers doing RSS see a tunnel as one (src, dst) pair; with the
- * label among their hash inputs (RFC 6438 4) the MNs' flows spread over
+ * label among their hash inputs (as RFC 6438 intends) the MNs' flows spread over
  * their links and queues instead of all taking one. Stateless, so one flow
  * keeps one label and is not reordered; never 0, which means unlabelled
  * (RFC 6437 2). Ports are not hashed: they may sit behind extension
@@ -280,6 +277,9 @@ static __rte_always_inline uint32_t tunnel_flow_label(const uint8_t *inner)
 	return h != 0 ? h : 1;
 }
 
+/* Prepend the outer header (RFC 2473 3.1, 6.3) and queue on the tunnel's
+ * port. m holds Ethernet + inner IPv6; the inner hop limit is already
+ * decremented. Returns false (m consumed) on a drop. */
 static __rte_always_inline bool encap_send(struct dp_worker *w, uint16_t in_port,
 						  struct rte_mbuf *m, const struct dp_tunnel *tun)
 {
