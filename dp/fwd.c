@@ -257,11 +257,12 @@ static __rte_noinline void icmp_error_native(struct dp_worker *w, const struct d
 /* Flow label of a tunnel's outer header (RFC 6438 3): a hash of the inner
  * packet's addresses, next header and flow label. Routers doing ECMP or LAG
  * and receivers doing RSS see a tunnel as one (src, dst) pair; with the
- * label among their hash inputs (as RFC 6438 intends) the MNs' flows spread over
- * their links and queues instead of all taking one. Stateless, so one flow
- * keeps one label and is not reordered; never 0, which means unlabelled
- * (RFC 6437 2). Ports are not hashed: they may sit behind extension
- * headers, and an MN-set inner label already tells flows apart. */
+ * label among their hash inputs, as RFC 6438 intends, the MNs' flows
+ * spread over their links and queues instead of all taking one.
+ * Stateless, so one flow keeps one label and is not reordered; never 0,
+ * which means unlabelled (RFC 6437 2). Ports are not hashed: they may sit
+ * behind extension headers, and an MN-set inner label already tells flows
+ * apart. */
 static __rte_always_inline uint32_t tunnel_flow_label(const uint8_t *inner)
 {
 	uint64_t a[4];
