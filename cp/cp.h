@@ -206,6 +206,8 @@ struct cp_sa {
 	bool in_use;
 	bool soft_expired;
 	uint64_t gen;             /* install order: the newest outbound SA wins */
+	bool held;                /* outbound, from a rekey we answered: used only
+				   * when no other SA to its peer is left */
 	struct pmip_ctl_sa spec;  /* keys included; wiped when removed */
 };
 

@@ -168,8 +168,27 @@ static int env_child_up(void *ctx, const struct ikev2_sa *sa, struct ikev2_child
 	}
 	c->dp_in = id_in;
 	c->dp_out = id_out;
+	cp->sas.e[id_out].held = c->out_held;
 	cp_pmip_on_sa(cp, &sa->remote);   /* waiting PBUs go now */
 	return 0;
+}
+
+static void env_child_out_stop(void *ctx, const struct ikev2_sa *sa, struct ikev2_child *c)
+{
+	struct cp_ctx *cp = ctx;
+	const char *why;
+	if (c->dp_out != 0)
+		cp_sa_del(cp, c->dp_out, NULL, NULL, &why);
+	c->dp_out = 0;
+	cp_pmip_on_sa(cp, &sa->remote);   /* signalling waits for another SA */
+}
+
+static void env_child_out_release(void *ctx, const struct ikev2_sa *sa, struct ikev2_child *c)
+{
+	(void)sa;
+	struct cp_ctx *cp = ctx;
+	if (c->dp_out != 0 && c->dp_out < cp->sas.max)
+		cp->sas.e[c->dp_out].held = false;
 }
 
 static void env_child_down(void *ctx, const struct ikev2_sa *sa, struct ikev2_child *c)
@@ -289,6 +308,8 @@ int cp_ike_init(struct cp_ctx *cp)
 		.ctx = cp,
 		.send = env_send,
 		.child_up = env_child_up,
+		.child_out_release = env_child_out_release,
+		.child_out_stop = env_child_out_stop,
 		.child_down = env_child_down,
 		.assign_address = env_assign,
 		.release_address = env_release,
@@ -445,10 +466,12 @@ static size_t list_sas(const struct cp_ctx *cp, char *out, size_t cap)
 				continue;
 			n += (size_t)snprintf(out + n, cap - n,
 					      "%s{\"spi_in\":\"%08x\",\"spi_out\":\"%08x\",\"mode\":\"%s\","
-					      "\"ts_protocol\":%u,\"sa_in\":%u,\"sa_out\":%u,\"replaced\":%s}",
+					      "\"ts_protocol\":%u,\"sa_in\":%u,\"sa_out\":%u,\"replaced\":%s,"
+					      "\"out_held\":%s}",
 					      cf ? "" : ",", c->spi_in, c->spi_out,
 					      c->mode == PMIP_ESP_MODE_TRANSPORT ? "transport" : "tunnel-udp",
-					      c->ts_proto, c->dp_in, c->dp_out, c->replaced ? "true" : "false");
+					      c->ts_proto, c->dp_in, c->dp_out, c->replaced ? "true" : "false",
+					      c->out_held ? "true" : "false");
 			cf = false;
 		}
 		n += (size_t)snprintf(out + n, cap - n, "]}");

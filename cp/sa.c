@@ -126,6 +126,7 @@ int cp_sa_add(struct cp_ctx *cp, const struct pmip_ctl_sa *s, cp_ack_cb cb, void
 	e->in_use = true;
 	e->spec = *s;
 	e->soft_expired = false;
+	e->held = false;
 	e->gen = ++cp->sas.next_gen;
 	cp->sas.count++;
 	keylog_write(cp, s);
@@ -163,24 +164,26 @@ static bool covers(const struct in6_addr *net, uint8_t len, const struct in6_add
 
 uint32_t cp_sa_out_for(const struct cp_ctx *cp, const struct in6_addr *dst)
 {
-	/* The newest outbound SA (install order): a rekey adds the new SA
-	 * before the old one is deleted. A tunnel-mode SA protects what its
-	 * remote selector covers (RFC 4301 4.4.1), not only the peer. */
-	uint32_t best = 0;
-	uint64_t best_gen = 0;
+	/* The newest outbound SA (install order): a rekey we start adds the
+	 * new SA before the old one is deleted, and we switch at once. One
+	 * we answered is held (ikev2_rekey.c): the newest held SA only when
+	 * nothing else is left. A tunnel-mode SA protects what its remote
+	 * selector covers (RFC 4301 4.4.1), not only the peer. */
+	uint32_t best[2] = { 0, 0 }; /* [held] */
+	uint64_t best_gen[2] = { 0, 0 };
 	for (uint32_t id = 1; id < cp->sas.max; id++) {
 		const struct cp_sa *e = &cp->sas.e[id];
-		if (!e->in_use || e->spec.dir != PMIP_SA_OUT || e->gen < best_gen)
+		if (!e->in_use || e->spec.dir != PMIP_SA_OUT || e->gen < best_gen[e->held])
 			continue;
 		bool match = e->spec.mode == PMIP_SA_TUNNEL_UDP
 				     ? covers(&e->spec.ts_remote, e->spec.ts_remote_len, dst)
 				     : memcmp(&e->spec.remote, dst, 16) == 0;
 		if (match) {
-			best = id;
-			best_gen = e->gen;
+			best[e->held] = id;
+			best_gen[e->held] = e->gen;
 		}
 	}
-	return best;
+	return best[0] != 0 ? best[0] : best[1];
 }
 
 uint32_t cp_sa_free_id(const struct cp_ctx *cp, uint32_t except)

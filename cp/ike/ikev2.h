@@ -59,6 +59,8 @@ struct ikev2_child {
 	bool rekey_due;             /* lifetime reached: rekey when the window is free */
 	bool delete_due;            /* send a Delete for it when the window is free */
 	bool made_by_us;            /* we initiated the exchange that made it */
+	bool out_held;              /* rekey responder: not sent on until the old
+				     * pair is gone (ikev2_rekey.c) */
 	uint32_t spi_in;            /* ours: the peer sends with it */
 	uint32_t spi_out;           /* the peer's: we send with it */
 	struct ike_suite suite;     /* encr, encr_bits, integ */
@@ -88,6 +90,14 @@ struct ikev2_env {
 	int (*child_up)(void *ctx, const struct ikev2_sa *sa, struct ikev2_child *c,
 			const struct ike_child_keys *keys, bool initiator);
 	void (*child_down)(void *ctx, const struct ikev2_sa *sa, struct ikev2_child *c);
+	/* c came up with c->out_held: its outbound SA was installed but
+	 * must not carry traffic yet. Now it may (may be NULL). */
+	void (*child_out_release)(void *ctx, const struct ikev2_sa *sa, struct ikev2_child *c);
+	/* We are deleting c, or its IKE SA: send nothing more on its
+	 * outbound SA (the peer may remove its inbound one as soon as our
+	 * Delete arrives) and set c->dp_out to 0; the inbound SA stays until
+	 * the Delete is answered (RFC 7296 1.4.1). May be NULL. */
+	void (*child_out_stop)(void *ctx, const struct ikev2_sa *sa, struct ikev2_child *c);
 	/* LMA: a home address for the peer's request (RFC 7296 3.15.1,
 	 * seed 4.4.2-4.4.3): want may be empty (:: = any) or the MAG's
 	 * proposal. false: none (answer INTERNAL_ADDRESS_FAILURE). */
@@ -357,6 +367,8 @@ struct ikev2_child *ikev2_child_by_spi_out(struct ikev2_sa *sa, uint32_t spi_out
 struct ikev2_child *ikev2_child_by_spi_in(struct ikev2_sa *sa, uint32_t spi_in);
 /* Remove one child from the data plane and free its slot. */
 void ikev2_child_drop(struct ikev2 *e, struct ikev2_child *c, const char *why);
+/* Our Delete for c (or its IKE SA) is out: stop sending on it. */
+void ikev2_child_stop_out(struct ikev2 *e, struct ikev2_child *c);
 /* Install c (keys from this exchange's nonces, 2.17) and start its
  * rekey timer. */
 int ikev2_child_install_one(struct ikev2 *e, struct ikev2_sa *sa, struct ikev2_child *c,

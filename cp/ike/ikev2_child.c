@@ -297,20 +297,53 @@ int ikev2_child_install(struct ikev2 *e, struct ikev2_sa *sa)
 	return ikev2_child_install_one(e, sa, c, &ni, &nr);
 }
 
+/* Held outbound SAs (a rekey we answered) go into use once no CHILD_SA
+ * that is not held is left to send on: the old pair was deleted. */
+static void release_held(struct ikev2 *e, struct ikev2_sa *sa)
+{
+	for (unsigned i = 0; i < IKEV2_CHILD_MAX; i++)
+		if (sa->children[i].in_use && !sa->children[i].out_held)
+			return;
+	for (unsigned i = 0; i < IKEV2_CHILD_MAX; i++) {
+		struct ikev2_child *c = &sa->children[i];
+		if (!c->in_use || !c->out_held)
+			continue;
+		c->out_held = false;
+		pmip_info("CHILD_SA out 0x%08x now carries traffic (the pair it replaced is gone)",
+			  c->spi_out);
+		if (e->env.child_out_release != NULL)
+			e->env.child_out_release(e->env.ctx, sa, c);
+	}
+}
+
 void ikev2_child_drop(struct ikev2 *e, struct ikev2_child *c, const char *why)
 {
 	if (!c->in_use)
 		return;
+	struct ikev2_sa *sa = c->sa;
 	pmip_info("CHILD_SA in 0x%08x, out 0x%08x removed: %s", c->spi_in, c->spi_out, why);
 	evloop_timer_stop(e->loop, &c->rekey_timer);
 	if (e->env.child_down != NULL)
 		e->env.child_down(e->env.ctx, c->sa, c);
 	c->in_use = false;
 	memset(c, 0, sizeof(*c));
+	if (sa != NULL)
+		release_held(e, sa);
+}
+
+void ikev2_child_stop_out(struct ikev2 *e, struct ikev2_child *c)
+{
+	if (!c->in_use || c->dp_out == 0)
+		return;
+	if (e->env.child_out_stop != NULL)
+		e->env.child_out_stop(e->env.ctx, c->sa, c);
 }
 
 void ikev2_child_remove(struct ikev2 *e, struct ikev2_sa *sa)
 {
+	/* All go: none is released into use on the way. */
+	for (unsigned i = 0; i < IKEV2_CHILD_MAX; i++)
+		sa->children[i].out_held = false;
 	for (unsigned i = 0; i < IKEV2_CHILD_MAX; i++)
 		ikev2_child_drop(e, &sa->children[i], "its IKE SA went away");
 }

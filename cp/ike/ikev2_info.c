@@ -47,6 +47,10 @@ void ikev2_run_pending(struct ikev2 *e, struct ikev2_sa *sa)
 		if (send_delete(e, sa, IKE_PROTO_IKE, 0) == 0) {
 			sa->state = IKEV2_DELETING;
 			sa->req_kind = REQ_DELETE_IKE;
+			/* Its CHILD_SAs go with it (1.4.1): from now on the
+			 * peer may drop what we send on them. */
+			for (unsigned i = 0; i < IKEV2_CHILD_MAX; i++)
+				ikev2_child_stop_out(e, &sa->children[i]);
 		} else {
 			ikev2_sa_free(e, sa, "Delete could not be sent");
 		}
@@ -62,6 +66,7 @@ void ikev2_run_pending(struct ikev2 *e, struct ikev2_sa *sa)
 		if (send_delete(e, sa, IKE_PROTO_ESP, c->spi_in) == 0) {
 			sa->req_kind = REQ_DELETE_CHILD;
 			sa->rk.delete_spi = c->spi_in;
+			ikev2_child_stop_out(e, c);
 		} else {
 			ikev2_child_drop(e, c, "Delete could not be sent");
 		}

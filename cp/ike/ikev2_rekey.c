@@ -4,7 +4,8 @@
  *  - CHILD_SA (1.3.3): {N(REKEY_SA), SA, Ni, TSi, TSr} -> {SA, Nr, TSi,
  *    TSr}; both ends install the new pair, then the exchange's initiator
  *    deletes the old one (INFORMATIONAL). Until that Delete the data plane
- *    accepts both inbound SAs.
+ *    accepts both inbound SAs, and the responder still sends on the old
+ *    outbound SA (out_held), which the initiator switches from at once.
  *  - IKE SA (1.3.2, 2.18): {SA(new SPIi), Ni, KEi} -> {SA(new SPIr), Nr,
  *    KEr}; the CHILD_SAs move to the new IKE SA, the initiator deletes the
  *    old one.
@@ -319,7 +320,13 @@ static void child_rekey_request(struct ikev2 *e, struct ikev2_sa *sa, uint32_t m
 	struct ike_span ni = { pl->nonce.ptr, pl->nonce.len }, nrs = { nr, sizeof(nr) };
 	c->made_by_us = false;
 	/* Make before break: our new inbound SA exists before the peer
-	 * learns its SPI from our answer. */
+	 * learns its SPI from our answer. Our new outbound SA waits: the
+	 * peer can key its new inbound SA only once it has our answer's
+	 * nonce (2.17) and installs it after that, so ESP we sent on the new
+	 * SA right away could reach it first and be dropped as an unknown
+	 * SPI. We go on sending on the old pair until the peer deletes it
+	 * (2.8: the exchange's initiator does), then switch. */
+	c->out_held = true;
 	if (ikev2_child_install_one(e, sa, c, &ni, &nrs) != 0) {
 		memset(c, 0, sizeof(*c));
 		ikev2_answer_notify(e, sa, IKE_EXCH_CREATE_CHILD_SA, msg_id, IKE_N_TEMPORARY_FAILURE,

@@ -84,10 +84,32 @@ static int env_child_up(void *ctx, const struct ikev2_sa *sa, struct ikev2_child
 		memcpy(s->encr, i_keys ? keys->encr_i : keys->encr_r, keys->encr_len);
 		memcpy(s->integ, i_keys ? keys->integ_i : keys->integ_r, keys->integ_len);
 	}
+	slot[1]->held = c->out_held;
 	c->dp_in = slot[0]->id;
 	c->dp_out = slot[1]->id;
 	n->child_up++;
 	return 0;
+}
+
+static void env_child_out_stop(void *ctx, const struct ikev2_sa *sa, struct ikev2_child *c)
+{
+	(void)sa;
+	struct pair_node *n = ctx;
+	for (unsigned i = 0; i < PAIR_MAX_SAS; i++)
+		if (n->esp[i].used && n->esp[i].id == c->dp_out)
+			memset(&n->esp[i], 0, sizeof(n->esp[i]));
+	c->dp_out = 0;
+	n->out_stops++;
+}
+
+static void env_child_out_release(void *ctx, const struct ikev2_sa *sa, struct ikev2_child *c)
+{
+	(void)sa;
+	struct pair_node *n = ctx;
+	for (unsigned i = 0; i < PAIR_MAX_SAS; i++)
+		if (n->esp[i].used && n->esp[i].id == c->dp_out)
+			n->esp[i].held = false;
+	n->out_releases++;
 }
 
 static void env_child_down(void *ctx, const struct ikev2_sa *sa, struct ikev2_child *c)
@@ -219,6 +241,8 @@ int pair_node_init(struct pair_node *n, struct pair_net *net, const char *name, 
 		.send = env_send,
 		.child_up = env_child_up,
 		.child_down = env_child_down,
+		.child_out_release = env_child_out_release,
+		.child_out_stop = env_child_out_stop,
 		.assign_address = env_assign,
 		.release_address = env_release,
 		.state_changed = env_state,

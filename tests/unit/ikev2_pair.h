@@ -21,6 +21,7 @@
 struct pair_esp {
 	bool used;
 	bool inbound;
+	bool held;           /* outbound, c->out_held at child_up, until released */
 	uint32_t id;
 	uint32_t spi;
 	uint8_t mode;
@@ -40,6 +41,8 @@ struct pair_node {
 	struct pair_esp esp[PAIR_MAX_SAS];
 	uint32_t next_id;
 	unsigned child_up, child_down, state_changes, keylogs, keepalives;
+	unsigned out_releases;       /* env.child_out_release calls */
+	unsigned out_stops;          /* env.child_out_stop calls */
 	char last_keylog[512];
 	char keylog[16][512];        /* the last 16 lines, oldest overwritten */
 	/* Home-address pool of the LMA (env.assign_address). */

@@ -56,6 +56,7 @@ static void child_rekey_by(struct pair_node *who)
 	cr_assert_eq(lma.child_down, 1);
 	cr_assert_null(pair_esp_by_spi(&mag, old_in, true));
 	cr_assert_eq(mag.e.stats.rekey_collisions + lma.e.stats.rekey_collisions, 0);
+	cr_assert_eq(who->out_stops, 1, "the initiator stopped sending on the pair it deleted");
 }
 
 Test(ikev2_life, child_rekey_by_the_mag)
@@ -66,6 +67,67 @@ Test(ikev2_life, child_rekey_by_the_mag)
 Test(ikev2_life, child_rekey_by_the_lma)
 {
 	child_rekey_by(&lma);
+}
+
+static unsigned children(struct pair_node *n)
+{
+	struct ikev2_sa *sa = pair_first_sa(n, IKEV2_ESTABLISHED);
+	unsigned k = 0;
+	for (unsigned i = 0; sa != NULL && i < IKEV2_CHILD_MAX; i++)
+		k += sa->children[i].in_use;
+	return k;
+}
+
+static bool has_two_children(void *arg)
+{
+	return children(arg) == 2;
+}
+
+static unsigned held_esp(const struct pair_node *n)
+{
+	unsigned k = 0;
+	for (unsigned i = 0; i < PAIR_MAX_SAS; i++)
+		k += n->esp[i].used && n->esp[i].held;
+	return k;
+}
+
+/* The rekey's responder installs the new pair but keeps sending on the old
+ * one until the initiator deletes it: the initiator can key its new
+ * inbound SA only once it has the answer (RFC 7296 2.17). */
+static void rekey_responder_holds(struct pair_node *who, struct pair_node *other)
+{
+	up();
+	cr_assert_eq(ikev2_rekey_now(&who->e, est(who), false), 0);
+	cr_assert(pair_run(&net, has_two_children, other, 10000), "%s answered the rekey",
+		  other->name);
+	struct ikev2_sa *sa = est(other);
+	unsigned held = 0, free_ = 0;
+	for (unsigned i = 0; i < IKEV2_CHILD_MAX; i++) {
+		if (!sa->children[i].in_use)
+			continue;
+		held += sa->children[i].out_held;
+		free_ += !sa->children[i].out_held;
+	}
+	cr_assert_eq(held, 1, "the new CHILD_SA's outbound SA is held");
+	cr_assert_eq(free_, 1, "the old one still carries traffic");
+	cr_assert_eq(held_esp(other), 1);
+	cr_assert_eq(other->out_releases, 0);
+	assert_settled();
+	cr_assert_eq(other->out_releases, 1, "released when the old pair was deleted");
+	cr_assert_eq(held_esp(other), 0);
+	cr_assert_eq(est(other)->children[0].out_held + est(other)->children[1].out_held, 0);
+	cr_assert_eq(who->out_releases, 0, "the initiator switches at once: nothing held");
+	cr_assert_eq(held_esp(who), 0);
+}
+
+Test(ikev2_life, child_rekey_responder_mag_sends_on_the_old_pair_until_its_delete)
+{
+	rekey_responder_holds(&lma, &mag);
+}
+
+Test(ikev2_life, child_rekey_responder_lma_sends_on_the_old_pair_until_its_delete)
+{
+	rekey_responder_holds(&mag, &lma);
 }
 
 static void ike_rekey_by(struct pair_node *who)
@@ -152,6 +214,12 @@ Test(ikev2_life, delete_by_the_mag_removes_everything)
 {
 	up();
 	ikev2_delete(&mag.e, est(&mag));
+	/* Delete sent, not yet answered: the MAG sends nothing more on the
+	 * CHILD_SA (the LMA may already have removed its inbound SA) but
+	 * still accepts on it (RFC 7296 1.4.1). */
+	cr_assert_eq(mag.out_stops, 1);
+	cr_assert_eq(pair_esp_count(&mag), 1);
+	cr_assert(pair_esp_by_spi(&mag, pair_first_sa(&mag, IKEV2_DELETING)->children[0].spi_in, true));
 	cr_assert(pair_run(&net, NULL, NULL, 2000));
 	for (uint32_t i = 0; i < 64; i++) {
 		cr_assert(!mag.e.sas[i].in_use);
