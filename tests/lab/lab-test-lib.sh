@@ -43,6 +43,22 @@ lab_test_scratch() {
 	cap_pid=
 	trap lab_test_cleanup EXIT
 }
+# The lab's ini of each gateway in $1 ("mag1 lma1"), edited by the sed
+# script $2, into $tmp as LAB_CONFIG_DIR, with the profile tables. Every
+# further argument is a pattern (grep) each edited file must contain, so a
+# change to config/lab that leaves the edit nothing to change fails here.
+lab_test_configs() { # gateways sed-script pattern...
+	local gw p
+	export LAB_CONFIG_DIR=$tmp
+	for gw in $1; do
+		sed -e "$2" "$LAB_REPO/config/lab/$gw.ini" >"$tmp/$gw.ini"
+		for p in "${@:3}"; do
+			grep -q -- "$p" "$tmp/$gw.ini" ||
+				fail "config/lab/$gw.ini has nothing the test could adapt to '$p'"
+		done
+	done
+	lab_copy_tables "$tmp"
+}
 lab_test_cleanup() {
 	[ -n "$cap_pid" ] && kill "$cap_pid" 2>/dev/null
 	lab_down_quiet

@@ -10,9 +10,7 @@ set -u
 . "$(dirname "$0")/../../scripts/lab-lib.sh"
 . "$(dirname "$0")/lab-test-lib.sh"
 
-tmp=$(mktemp -d)
-cap_pid=
-trap '[ -n "$cap_pid" ] && kill "$cap_pid" 2>/dev/null; lab_down_quiet; rm -rf "$tmp"' EXIT
+lab_test_scratch
 lab_configs_static_bindings "$tmp"
 lab_up || fail "lab did not come up"
 

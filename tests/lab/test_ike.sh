@@ -16,13 +16,8 @@ set -u
 lab_test_scratch
 # The lab's own ini (IKEv2 with a PSK, the LMA's pool), with faster
 # retransmissions and liveness checks for the LMA restart below.
-export LAB_CONFIG_DIR=$tmp
-for gw in mag1 lma1; do
-	sed 's/^dpd_s = 10$/dpd_s = 2\nretransmit_ms = 200\nretransmit_tries = 3/' \
-		"$LAB_REPO/config/lab/$gw.ini" >"$tmp/$gw.ini"
-	grep -q '^dpd_s = 2$' "$tmp/$gw.ini" || fail "config/lab/$gw.ini has no 'dpd_s = 10' to adapt"
-done
-lab_copy_tables "$tmp"
+lab_test_configs "mag1 lma1" 's/^dpd_s = 10$/dpd_s = 2\nretransmit_ms = 200\nretransmit_tries = 3/' \
+	'^dpd_s = 2$'
 
 j() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 ike_state() { lab_ctl "$1" cp ike list | j "' '.join(s['state'] for s in d['sas'])"; }

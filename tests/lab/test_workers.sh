@@ -20,16 +20,12 @@ set -u
 . "$(dirname "$0")/lab-test-lib.sh"
 
 lab_test_scratch
-export LAB_CONFIG_DIR=$tmp
+lab_test_configs "mag1 lma1" 's/^lcores = 0,1$/lcores = 0-2\ncpus = 0-1/
+s/^\(device = net_af_packet[0-9]*,iface=[^,]*\)\(.*\)$/\1,qpairs=2\2/' '^cpus = 0-1$'
 for gw in mag1 lma1; do
-	sed -e 's/^lcores = 0,1$/lcores = 0-2\ncpus = 0-1/' \
-		-e 's/^\(device = net_af_packet[0-9]*,iface=[^,]*\)\(.*\)$/\1,qpairs=2\2/' \
-		"$LAB_REPO/config/lab/$gw.ini" >"$tmp/$gw.ini"
-	grep -q '^cpus = 0-1$' "$tmp/$gw.ini" || fail "config/lab/$gw.ini has no 'lcores = 0,1' to adapt"
 	[ "$(grep -c '^device = .*,qpairs=2' "$tmp/$gw.ini")" -ge 2 ] ||
 		fail "config/lab/$gw.ini: af_packet devices not adapted"
 done
-lab_copy_tables "$tmp"
 
 j() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 worker_rx() { lab_ctl "$1" workers | j "d['/pmip/workers']['worker$2']['rx_pkts']"; }

@@ -8,7 +8,6 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
-
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
 uint64_t rng(void)
@@ -23,19 +22,6 @@ void fill_random(uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		p[i] = (uint8_t)rng();
-}
-
-/* RFC 4303 2.4: payload, padding 1, 2, 3 ..., pad length, next header, the
- * whole a multiple of block. Returns the ciphertext length. */
-size_t esp_trailer(uint8_t *buf, size_t payload, size_t block, uint8_t next_header)
-{
-	size_t pad = (block - (payload + 2) % block) % block;
-
-	for (size_t i = 0; i < pad; i++)
-		buf[payload + i] = (uint8_t)(i + 1);
-	buf[payload + pad] = (uint8_t)pad;
-	buf[payload + pad + 1] = next_header;
-	return payload + pad + 2;
 }
 
 /* AAD in the RFC 4106 5 layout. */

@@ -8,14 +8,12 @@
 #include <stdint.h>
 
 #include "esp_crypto.h"
+#include "esp_trailer.h"
 
 /* xorshift64: the same sequence in every run. */
 uint64_t rng(void);
 void fill_random(uint8_t *p, size_t n);
 
-/* RFC 4303 2.4: payload, padding 1, 2, 3 ..., pad length, next header, the
- * whole a multiple of block. Returns the ciphertext length. */
-size_t esp_trailer(uint8_t *buf, size_t payload, size_t block, uint8_t next_header);
 
 /* AAD in the RFC 4106 5 layout. */
 size_t esp_aad(uint8_t aad[12], uint32_t spi, uint64_t seq, bool esn);

@@ -1,5 +1,6 @@
 /* See esp_dp_util.h. */
 #include "esp_dp_util.h"
+#include "esp_trailer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,12 +191,7 @@ size_t plain_build(uint8_t *out, const uint8_t *payload, size_t len, uint8_t nh,
 		   size_t block)
 {
 	memcpy(out, payload, len);
-	size_t pad = (block - (len + 2) % block) % block;
-	for (size_t i = 0; i < pad; i++)
-		out[len + i] = (uint8_t)(i + 1);
-	out[len + pad] = (uint8_t)pad;
-	out[len + pad + 1] = nh;
-	return len + pad + 2;
+	return esp_trailer(out, len, block, nh);
 }
 
 /* An ESP packet under spec's keys, SPI, algorithm and ESN flag with
